@@ -1,0 +1,31 @@
+"""giaudit: read and audit Chinese government information disclosure annual reports.
+
+>>> import giaudit
+>>> report = giaudit.read("data/samples/jiangle-2024.txt")
+>>> report.values["t3.new_requests.total"]
+5
+"""
+
+from __future__ import annotations
+
+import os
+
+from .errors import GiauditError, UnreadableInput, UnrecognisedDocument
+from .report import Meta, Report
+
+__version__ = "0.1.0"
+__all__ = ["GiauditError", "Meta", "Report", "UnreadableInput", "UnrecognisedDocument", "__version__", "read"]
+
+
+def read(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> Report:
+    """Read a report from a path, or a string of report text or HTML.
+
+    The kind (text, HTML, PDF, DOCX) and the format version are detected;
+    ``encoding`` overrides detection for text and HTML files.
+    Raises ``UnreadableInput`` or ``UnrecognisedDocument`` with a one-line reason.
+    """
+    from .extract import extract
+    from .readers import load
+
+    document = load(source, encoding=encoding)
+    return Report(document, extract(document))

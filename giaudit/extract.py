@@ -1,0 +1,418 @@
+"""Document -> Report, driven by the official template.
+
+The steps, each a pure function over the token stream (like pdfplumber's
+edges -> intersections -> cells -> tables), keep their intermediates so that
+``Report.explain()`` can show which template row each cell matched:
+
+1. ``classify``        every token: a value (number or missing) or not;
+2. ``find_sections``   the six section headings, in order;
+3. ``detect_format``   which template the column headers belong to;
+4. ``match_table``     for each table, label tokens -> candidate rows with their
+                       run of values; the longest chain of candidates in both
+                       template order and reading order wins;
+5. ``build_cells``     matched values -> one Cell per canonical key;
+6. ``collect_prose`` and ``detect_meta``.
+
+Nothing is guessed: a row whose label is missing, or whose values cannot be
+attributed with certainty, stays missing and is named in ``warnings``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import template as tpl
+from .document import BREAK, CELL, PARA, Document, Loc, Token
+from .errors import UnrecognisedDocument
+from .values import Parsed, parse_value
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One value of the report: what was printed, what it means, where it was."""
+
+    key: str
+    value: int | float | None
+    raw: str | None  # None: the cell was not found at all
+    unit: str | None
+    source: Loc | None
+    label_source: Loc | None = None
+    note: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.raw is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RowMatch:
+    table: str
+    row: str
+    label: int  # token index of the row label (-1 for a positional match)
+    values: tuple[int, ...]  # token indexes of the values, in column order
+    note: str | None = None
+
+    @property
+    def end(self) -> int:
+        return self.values[-1] if self.values else self.label
+
+
+@dataclass
+class Extraction:
+    format: str
+    sections: dict[int, int]  # section number -> token index of its heading
+    matches: list[RowMatch]
+    cells: dict[str, Cell]
+    prose: dict[int, str]
+    warnings: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ step 1
+
+
+def classify(tokens: list[Token]) -> list[Parsed | None]:
+    """For each token, its value if it is a table cell holding a number or a missing marker."""
+    return [parse_value(t.text) if t.kind == CELL else None for t in tokens]
+
+
+class _Cores:
+    """``template.core`` of each token's text, computed once, on demand."""
+
+    __slots__ = ("_cache", "_tokens")
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self._tokens = tokens
+        self._cache: list[str | None] = [None] * len(tokens)
+
+    def __getitem__(self, i: int) -> str:
+        c = self._cache[i]
+        if c is None:
+            c = self._cache[i] = tpl.core(self._tokens[i].text)
+        return c
+
+
+# ------------------------------------------------------------------ step 2
+
+_HEADING = re.compile(r"^(?:第([一二三四五六])部分|([一二三四五六])[、.．,，:：]|[(（]([一二三四五六])[)）])")
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六", 1)}
+
+
+def find_sections(tokens: list[Token], template: tpl.Template) -> dict[int, int]:
+    """Token index of each section heading ("二、主动公开政府信息情况"), in order."""
+    found: dict[int, int] = {}
+    last = 0
+    keywords = {s.number: s.keywords for s in template.sections}
+    for i, tok in enumerate(tokens):
+        if tok.kind != PARA or len(tok.text) > 120:
+            continue
+        m = _HEADING.match(tok.text.lstrip())
+        if m is None:
+            continue
+        number = _NUMERALS[m.group(1) or m.group(2) or m.group(3)]
+        if number <= last or number in found:
+            continue
+        head = tpl.normalize(tok.text)[:30]
+        if any(k in head for k in keywords[number]):
+            found[number] = i
+            last = number
+    return found
+
+
+# ------------------------------------------------------------------ step 3
+
+
+def detect_format(tokens: list[Token], cores: _Cores, parsed: list[Parsed | None]) -> str | None:
+    """The template whose table headers the document prints, or None when no header is seen."""
+    scores = {}
+    for fmt in tpl.FORMATS:
+        markers = [tpl.core(m) for m in tpl.get(fmt).markers]
+        scores[fmt] = sum(
+            1
+            for i, t in enumerate(tokens)
+            if t.kind != BREAK and parsed[i] is None and len(t.text) < 60
+            and any(cores[i].startswith(m) for m in markers)
+        )
+    best = max(scores, key=lambda f: scores[f])
+    return best if scores[best] else None
+
+
+# ------------------------------------------------------------------ step 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    order: int
+    row: str
+    label: int
+    values: tuple[int, ...]
+    note: str | None
+
+    @property
+    def end(self) -> int:
+        return self.values[-1] if self.values else self.label
+
+
+def _value_run(tokens, parsed, start: int, stop: int, *, cross_breaks: bool = False) -> list[int]:
+    run = []
+    j = start
+    while j < stop:
+        kind = tokens[j].kind
+        if kind == BREAK:
+            if cross_breaks:
+                j += 1
+                continue
+            break
+        if parsed[j] is None:
+            break
+        run.append(j)
+        j += 1
+    return run
+
+
+def _fit(run: list[int], k: int, parsed, at_end: bool) -> tuple[tuple[int, ...] | None, str | None]:
+    """Which of a run of values belong to a row of k columns."""
+    n = len(run)
+    if n == k:
+        return tuple(run), None
+    if n > k:
+        extra = n - k
+        if all(parsed[i].missing for i in run[k:]):
+            return tuple(run[:k]), None
+        if all(parsed[i].missing for i in run[:extra]):
+            return tuple(run[extra:]), f"跳过了行首 {extra} 个空白单元格"
+        return tuple(run[:k]), f"其后还有 {extra} 个数字未归属任何行"
+    if n and at_end:
+        return tuple(run), f"文本在此行中断,仅有 {n}/{k} 个数值"
+    return None, None
+
+
+def match_table(
+    tokens: list[Token], parsed, cores: _Cores, table: tpl.Table, fmt: str, lo: int, hi: int
+) -> tuple[list[RowMatch], list[str]]:
+    """Match the template rows of one table inside tokens[lo:hi]."""
+    index = tpl.label_index(fmt, table.id)
+    order = {row.key: n for n, row in enumerate(table.rows)}
+    candidates: list[_Candidate] = []
+    unfit: dict[str, str] = {}
+    for i in range(lo, hi):
+        tok = tokens[i]
+        if tok.kind == BREAK or parsed[i] is not None or len(tok.text) > 120:
+            continue
+        keys = index.rows_named(cores[i])
+        if not keys:
+            continue
+        start = i + 1
+        # A label wrapped onto the next line(s) ("(二)部分公开(区分处理的,只计这" / "一情形...) 0 0").
+        skipped = 0
+        while (start < hi and skipped < 2 and tokens[start].kind != BREAK and parsed[start] is None
+               and len(tokens[start].text) < 40 and not index.rows_named(cores[start])
+               and cores[start] not in tpl.get(fmt).header_cores()):
+            start += 1
+            skipped += 1
+        run = _value_run(tokens, parsed, start, hi)
+        if skipped and not run:
+            run = _value_run(tokens, parsed, i + 1, hi)
+        at_end = bool(run) and run[-1] == len(tokens) - 1 or (not run and start >= len(tokens))
+        for key in keys:
+            row = table.row(key)
+            values, note = _fit(run, len(row.columns), parsed, at_end)
+            if values is None:
+                if run:
+                    unfit[key] = f"{tok.loc}: 「{tok.text}」后有 {len(run)} 个数值,应为 {len(row.columns)} 个"
+                continue
+            candidates.append(_Candidate(order[key], key, i, values, note))
+    chain = _best_chain(candidates)
+    matches = [RowMatch(table.id, c.row, c.label, c.values, c.note) for c in chain]
+    warnings = []
+    matched = {m.row for m in matches}
+    for key, why in unfit.items():
+        if key not in matched:
+            warnings.append(f"{table.id}.{key}: 数值个数不符,未识别 ({why})")
+    return matches, warnings
+
+
+def _best_chain(cands: list[_Candidate]) -> list[_Candidate]:
+    """Longest chain increasing in template order and in reading order, without overlap."""
+    if not cands:
+        return []
+    cands = sorted(cands, key=lambda c: (c.label, c.order))
+    score = [0.0] * len(cands)
+    back = [-1] * len(cands)
+    for b, cb in enumerate(cands):
+        own = 1.0 if cb.note is None else 0.9
+        score[b] = own
+        for a in range(b):
+            ca = cands[a]
+            if ca.order < cb.order and ca.end < cb.label and score[a] + own > score[b]:
+                score[b] = score[a] + own
+                back[b] = a
+    best = max(range(len(cands)), key=lambda b: (score[b], -b))
+    chain = []
+    while best != -1:
+        chain.append(cands[best])
+        best = back[best]
+    return chain[::-1]
+
+
+def match_single_row(
+    tokens: list[Token], parsed, cores: _Cores, table: tpl.Table, fmt: str, lo: int, hi: int
+) -> tuple[list[RowMatch], list[str]]:
+    """Table 四: one printed row of 15 numbers after its header, or one row per block."""
+    matches, warnings = match_table(tokens, parsed, cores, table, fmt, lo, hi)
+    if len(matches) == len(table.rows):
+        return matches, warnings
+    k = sum(len(r.columns) for r in table.rows)
+    i = lo
+    while i < hi:
+        if parsed[i] is None or tokens[i].kind == BREAK:
+            i += 1
+            continue
+        run = _value_run(tokens, parsed, i, hi, cross_breaks=True)
+        at_end = run[-1] == len(tokens) - 1
+        if len(run) >= k or (at_end and not matches):
+            values, note = _fit(run, k, parsed, at_end)
+            if values is None:
+                break
+            out, pos = [], 0
+            for row in table.rows:
+                width = len(row.columns)
+                part = values[pos:pos + width]
+                pos += width
+                if part:
+                    out.append(RowMatch(table.id, row.key, -1, part, note))
+            return out, []
+        i = run[-1] + 1
+    return matches, warnings
+
+
+# ------------------------------------------------------------------ step 5
+
+
+def build_cells(tokens: list[Token], parsed, matches: list[RowMatch], template: tpl.Template) -> tuple[dict[str, Cell], list[str]]:
+    cells: dict[str, Cell] = {}
+    warnings: list[str] = []
+    by_row = {(m.table, m.row): m for m in matches}
+    for table in template.tables:
+        used_alternative = {
+            replaced
+            for row in table.rows
+            if row.optional and (table.id, row.key) in by_row
+            for replaced in row.replaces
+        }
+        for row in table.rows:
+            if row.key in used_alternative or (row.optional and (table.id, row.key) not in by_row):
+                continue
+            m = by_row.get((table.id, row.key))
+            label_loc = tokens[m.label].loc if m and m.label >= 0 else None
+            for n, col_key in enumerate(row.columns):
+                key = f"{table.id}.{row.key}.{col_key}"
+                column = table.columns[col_key]
+                if m is None or n >= len(m.values):
+                    cells[key] = Cell(key, None, None, None, None, label_loc)
+                    continue
+                idx = m.values[n]
+                p = parsed[idx]
+                value = p.number
+                if column.kind == "count" and isinstance(value, float):
+                    if value.is_integer():
+                        value = int(value)
+                    else:
+                        warnings.append(f"{key}: 「{tokens[idx].text}」不是整数 ({tokens[idx].loc})")
+                elif column.kind == "amount" and isinstance(value, int):
+                    value = float(value)
+                cells[key] = Cell(key, value, tokens[idx].text, p.unit, tokens[idx].loc, label_loc, m.note)
+    return cells, warnings
+
+
+# ------------------------------------------------------------------ step 6
+
+
+def collect_prose(tokens: list[Token], sections: dict[int, int], consumed: set[int], template: tpl.Template) -> dict[int, str]:
+    """Text of each section found (key 0: what precedes section 一), table text left out."""
+    headers = template.header_cores()
+    starts = sorted((idx, num) for num, idx in sections.items())
+    bounds = [(0, 0, starts[0][0] if starts else len(tokens))]
+    for n, (idx, num) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(tokens)
+        bounds.append((num, idx + 1, end))
+    prose = {}
+    for num, a, b in bounds:
+        lines = [
+            tokens[i].text for i in range(a, b)
+            if tokens[i].kind == PARA and i not in consumed and tpl.core(tokens[i].text) not in headers
+        ]
+        if num == 0 and not lines:
+            continue
+        prose[num] = "\n".join(lines)
+    return prose
+
+
+# ------------------------------------------------------------------ driver
+
+
+def extract(doc: Document) -> Extraction:
+    tokens = doc.tokens
+    parsed = classify(tokens)
+    cores = _Cores(tokens)
+    fmt = detect_format(tokens, cores, parsed) or "2021"
+    template = tpl.get(fmt)
+    sections = find_sections(tokens, template)
+    section_starts = sorted(sections.items(), key=lambda kv: kv[1])
+
+    def section_range(number: int, fallback_lo: int) -> tuple[int, int]:
+        if number in sections:
+            lo = sections[number]
+            later = [idx for num, idx in section_starts if idx > lo]
+            return lo, later[0] if later else len(tokens)
+        later = [idx for num, idx in section_starts if num > number and idx >= fallback_lo]
+        return fallback_lo, later[0] if later else len(tokens)
+
+    matches: list[RowMatch] = []
+    warnings: list[str] = list(doc.warnings)
+    pos = 0
+    for table in template.tables:
+        lo, hi = section_range(table.section, pos)
+        matcher = match_single_row if table.layout == "single_row" else match_table
+        found, why = matcher(tokens, parsed, cores, table, fmt, lo, hi)
+        matches.extend(found)
+        warnings.extend(why)
+        if found:
+            pos = max(m.end for m in found) + 1
+
+    if not matches and len(sections) < 3:
+        raise UnrecognisedDocument(
+            doc.source,
+            "does not look like a 政府信息公开工作年度报告 (no section headings or table rows of the official format)",
+            "give the annual report itself (text, HTML, PDF or DOCX)",
+        )
+
+    cells, why = build_cells(tokens, parsed, matches, template)
+    warnings.extend(why)
+    consumed = {i for m in matches for i in (m.label, *m.values) if i >= 0}
+    prose = collect_prose(tokens, sections, consumed, template)
+    warnings.extend(_missing_warnings(template, sections, matches, cells))
+    return Extraction(fmt, sections, matches, cells, prose, warnings)
+
+
+def _missing_warnings(template, sections, matches, cells) -> list[str]:
+    out = []
+    for s in template.sections:
+        if s.number not in sections:
+            out.append(f"未找到第{s.label[0]}部分标题「{s.label}」")
+    matched = {(m.table, m.row) for m in matches}
+    for table in template.tables:
+        rows = [r for r in table.rows if not r.optional]
+        missing = [r for r in rows if (table.id, r.key) not in matched
+                   and not any((table.id, o.key) in matched and r.key in o.replaces for o in table.rows)]
+        if len(missing) == len(rows):
+            out.append(f"未找到表{'一二三四'[table.number - 1]}({table.label}): 其 {len(table.keys())} 个数值均缺失")
+        else:
+            for r in missing:
+                out.append(f"{table.id}.{r.key}: 未找到「{r.label}」行")
+    for m in matches:
+        if m.note:
+            out.append(f"{m.table}.{m.row}: {m.note}")
+    return out

@@ -1,0 +1,155 @@
+"""Readers: any form a report comes in -> ``Document`` (a token stream with sources).
+
+``load`` finds out what the input is (a path or a string; text, HTML, PDF,
+DOCX), decodes it (UTF-8 with or without BOM, UTF-16, GB18030/GBK, or the
+encoding the caller names) and hands it to the reader for its kind.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from pathlib import Path
+
+from ..document import Document
+from ..errors import UnreadableInput
+
+_TRADITIONAL = re.compile("[開資訊請處總計報與機關規範條數務會為執網單號項結轉複議訴訟維糾審實]")
+_HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta|tr|td)[\s>/]", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+_TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ".tsv"}
+_HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht"}
+
+
+def load(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> Document:
+    """Read a report from a path, a string of text/HTML, or raw bytes."""
+    name, data, text = _resolve(source)
+    if text is not None:
+        kind = "html" if _looks_like_html(text[:4096].encode("utf-8", "ignore")) else "text"
+        return _dispatch_text(text, name, kind, encoding=None)
+    kind = _sniff(data, name)
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data, name)
+    if kind == "docx":
+        from .docx import read_docx
+
+        return read_docx(data, name)
+    text, used = decode(data, name, encoding, html=kind == "html")
+    return _dispatch_text(text, name, kind, encoding=used)
+
+
+def _dispatch_text(text: str, name: str, kind: str, encoding: str | None) -> Document:
+    warnings = []
+    if len(_TRADITIONAL.findall(text, 0, 20000)) >= 3:
+        text = to_simplified(text)
+        warnings.append("报告为繁体字,已转换为简体后识别 (converted from traditional characters)")
+    if kind == "html":
+        from .html import read_html
+
+        doc = read_html(text, name)
+    else:
+        from .text import read_text
+
+        doc = read_text(text, name)
+    doc.encoding = encoding
+    doc.warnings[:0] = warnings
+    return doc
+
+
+def _resolve(source) -> tuple[str, bytes | None, str | None]:
+    """(display name, bytes or None, text or None)."""
+    if isinstance(source, bytes | bytearray):
+        return "<bytes>", bytes(source), None
+    if isinstance(source, os.PathLike):
+        return _read_path(Path(source))
+    if not isinstance(source, str):
+        raise TypeError(f"read() takes a path, a string or bytes, not {type(source).__name__}")
+    if "\n" in source or "<" in source or len(source) > 1024:
+        return "<text>", None, source
+    path = Path(source)
+    if path.exists() or path.suffix.lower() in _TEXT_SUFFIXES | _HTML_SUFFIXES | {".pdf", ".docx", ".doc", ".wps"}:
+        return _read_path(path)
+    return "<text>", None, source
+
+
+def _read_path(path: Path) -> tuple[str, bytes, None]:
+    name = str(path)
+    if not path.exists():
+        raise UnreadableInput(name, "no such file", "check the path")
+    if path.is_dir():
+        raise UnreadableInput(name, "is a folder, not a report", "use 'giaudit corpus' for folders")
+    try:
+        return name, path.read_bytes(), None
+    except OSError as exc:
+        raise UnreadableInput(name, f"cannot be read ({exc.strerror})", "check its permissions") from exc
+
+
+def _looks_like_html(head: bytes) -> bool:
+    return bool(_HTML_SNIFF.search(head))
+
+
+def _sniff(data: bytes, name: str) -> str:
+    if not data.strip():
+        raise UnreadableInput(name, "is empty", "give the report's text, HTML, PDF or DOCX file")
+    head = data[:8192]
+    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in data[:65536] or name.lower().endswith(".docx"):
+            return "docx"
+        raise UnreadableInput(name, "is a ZIP archive, not a report", "unpack it and read the files inside")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableInput(
+            name,
+            "is an old Word/WPS (.doc/.wps) file",
+            "convert it to .docx, e.g. libreoffice --headless --convert-to docx FILE",
+        )
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
+        raise UnreadableInput(name, "is an image, not text", "a scanned report needs OCR before giaudit can read it")
+    suffix = Path(name).suffix.lower()
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and b"\x00" in head:
+        raise UnreadableInput(name, "is binary data, not a text, HTML, PDF or DOCX report", "check that this is the report file")
+    if suffix in _HTML_SUFFIXES:
+        return "html"
+    if suffix in _TEXT_SUFFIXES:
+        return "text"
+    sample = head.decode("utf-16") if utf16 else head
+    return "html" if _looks_like_html(sample if isinstance(sample, bytes) else sample.encode()) else "text"
+
+
+def decode(data: bytes, name: str, encoding: str | None = None, *, html: bool = False) -> tuple[str, str]:
+    """Decode bytes: the named encoding, else a BOM, else UTF-8, else GB18030 (covers GBK/GB2312)."""
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError as exc:
+            raise UnreadableInput(name, f"unknown encoding {encoding!r}", "pass a valid --encoding, e.g. gb18030") from exc
+        except UnicodeDecodeError as exc:
+            raise UnreadableInput(name, f"cannot decode as {encoding}", "try another --encoding, or none to detect it") from exc
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                break
+    candidates = ["utf-8", "gb18030"]
+    if html and (m := _META_CHARSET.search(data[:4096])):
+        declared = m.group(1).decode("ascii", "ignore").lower()
+        if declared not in ("utf-8", "utf8"):
+            candidates.insert(1, declared)
+    for codec in candidates:
+        try:
+            return data.decode(codec), ("gb18030" if codec in ("gbk", "gb2312") else codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise UnreadableInput(name, "cannot decode as UTF-8 or GB18030", "pass --encoding (e.g. --encoding big5)")
+
+
+def to_simplified(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("t2s").convert(text)

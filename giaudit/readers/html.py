@@ -1,0 +1,136 @@
+"""HTML reports as saved from a government site.
+
+The page is parsed with lxml and walked once in document order. Script,
+style and form controls are dropped; nothing the page references is fetched
+(lxml is given text, never a URL, and resolves no entities). A table that
+contains another table is layout: its cells are read as flowing text. A table
+without nested tables is data: every ``td``/``th`` becomes a CELL token (text
+of ``<br>``/``<p>`` inside joined by a space), every ``tr`` ends with a BREAK.
+Merged cells (rowspan/colspan) stay one token: the extractor reads rows by
+label and value runs, so it needs no grid.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from ..document import BREAK, CELL, PARA, Document, Loc, Token
+from ..errors import UnreadableInput
+
+_DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+         "select", "option", "button", "input", "textarea", "head"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section",
+          "article", "header", "footer", "nav", "main", "aside", "blockquote", "pre", "dd",
+          "dt", "dl", "center", "form", "table", "tbody", "thead", "tfoot", "tr", "td", "th",
+          "caption", "hr", "address", "figure", "figcaption", "body", "html"}
+_WS = re.compile(r"[\s\u00a0\u3000]+")
+_TITLE = re.compile(r"年度?报告")
+
+
+def read_html(text: str, name: str = "<html>") -> Document:
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
+    try:
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise UnreadableInput(name, f"cannot be parsed as HTML ({exc})", "check that the file is a saved web page") from exc
+    title_el = root.find(".//title")
+    page_title = _clean(title_el.text_content()) if title_el is not None else None
+    walker = _Walker(name)
+    body = root.find("body")
+    walker.walk(body if body is not None else root)
+    walker.flush()
+    title = next(
+        (t.text for t in walker.tokens[:40] if t.kind == PARA and len(t.text) <= 80 and _TITLE.search(t.text)),
+        page_title if page_title and _TITLE.search(page_title) else None,
+    )
+    return Document(tokens=walker.tokens, source=name, kind="html", title=title)
+
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                               resolve_entities=False, default_doctype=False)
+
+
+def _clean(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+class _Walker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.tokens: list[Token] = []
+        self.buffer: list[str] = []
+        self.buffer_line: int | None = None
+        self.table_count = 0
+
+    def flush(self) -> None:
+        if self.buffer:
+            text = _clean("".join(self.buffer))
+            if text:
+                self.tokens.append(Token(text, PARA, Loc(self.name, self.buffer_line)))
+            self.buffer = []
+            self.buffer_line = None
+
+    def _text(self, text: str | None, line: int | None) -> None:
+        if text:
+            if self.buffer_line is None and text.strip():
+                self.buffer_line = line
+            self.buffer.append(text)
+
+    def walk(self, el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else None
+        if tag is None:  # comment or processing instruction
+            return
+        tag = tag.lower()
+        if tag in _DROP:
+            return
+        if tag == "table" and el.find(".//table") is None:
+            self.flush()
+            self._data_table(el)
+            return
+        block = tag in _BLOCK
+        if block:
+            self.flush()
+        elif tag == "br":
+            self.flush()
+        self._text(el.text, el.sourceline)
+        for child in el:
+            self.walk(child)
+            self._text(child.tail, child.sourceline)
+        if block:
+            self.flush()
+
+    def _data_table(self, table) -> None:
+        self.table_count += 1
+        t = self.table_count
+        add = self.tokens.append
+        for r, tr in enumerate(table.iter("tr"), 1):
+            c = 0
+            for cell in tr:
+                if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
+                    continue
+                c += 1
+                add(Token(_cell_text(cell), CELL, Loc(self.name, cell.sourceline, t, r, c)))
+            add(Token("", BREAK, Loc(self.name, tr.sourceline, t, r)))
+
+
+def _cell_text(cell) -> str:
+    parts: list[str] = []
+    _collect(cell, parts)
+    return _clean("".join(parts))
+
+
+def _collect(el, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str):
+            tag = child.tag.lower()
+            if tag not in _DROP:
+                if tag in ("br", "p", "div") and parts:
+                    parts.append(" ")
+                _collect(child, parts)
+        if child.tail:
+            parts.append(child.tail)

@@ -1,0 +1,75 @@
+"""Plain-text reports in the layouts seen on the web.
+
+- one table cell per line ending with `` |`` and lines of bare ``|||`` padding
+  (pages scraped cell by cell, like the bundled sample);
+- one table row per line with `` | `` separators (and Markdown tables);
+- tab-separated rows (copied from spreadsheets and Word);
+- text copied from a PDF viewer: a row is its label then numbers separated by
+  spaces; column headers may be broken into one character per line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import BREAK, CELL, PARA, Document, Loc, Token
+
+_PIPES = "|｜"
+_PIPE_ONLY = re.compile(r"^[|｜\s]+$")
+_MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_SPLIT_PIPE = re.compile(r"\s*[|｜]\s*")
+_VAL = r"(?:[+\-−]?(?:减|增)?\d[\d,，]*(?:\.\d+)?(?:万元|元)?|[/／]|[—–―─\-－]{1,2}|无)"
+_TRAILING_VALUES = re.compile(rf"^(?P<label>.*?\S)?(?P<values>(?:(?:^|\s+){_VAL})+)\s*$")
+_VALUE_ENDS = frozenset("0123456789０１２３４５６７８９/／—–―─-－元无")
+_SPACE = re.compile(r"\s+")
+_TITLE = re.compile(r"年度?报告")
+
+
+def read_text(text: str, name: str = "<text>") -> Document:
+    tokens: list[Token] = []
+    add = tokens.append
+    for lineno, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        if not s:
+            continue
+        loc = Loc(name, lineno)
+        if s[0] in _PIPES or s[-1] in _PIPES or "|" in s or "｜" in s:
+            if _PIPE_ONLY.match(s):
+                add(Token("", BREAK, loc))
+                continue
+            if _MD_RULE.match(s):
+                continue
+            parts = _SPLIT_PIPE.split(s)
+            if parts and parts[0] == "" and s[0] in _PIPES:
+                parts = parts[1:]
+            if parts and parts[-1] == "" and s[-1] in _PIPES:
+                parts = parts[:-1]
+            for part in parts:
+                add(Token(part, CELL, loc))
+            if len(parts) > 1 or s[-1] not in _PIPES:
+                add(Token("", BREAK, loc))
+            continue
+        if "\t" in s:
+            for part in s.split("\t"):
+                add(Token(part.strip(), CELL, loc))
+            add(Token("", BREAK, loc))
+            continue
+        m = _TRAILING_VALUES.match(s) if s[-1] in _VALUE_ENDS else None
+        if m is not None:
+            label = m["label"]
+            if label is None or len(label) <= 80:
+                if label:
+                    add(Token(label, CELL, loc))
+                for v in _SPACE.split(m["values"].strip()):
+                    add(Token(v, CELL, loc))
+                add(Token("", BREAK, loc))
+                continue
+        add(Token(s, PARA, loc))
+    return Document(tokens=tokens, source=name, kind="text", title=_title(tokens))
+
+
+def _title(tokens: list[Token]) -> str | None:
+    for tok in tokens[:6]:
+        if tok.kind == PARA and len(tok.text) <= 80 and _TITLE.search(tok.text) and "依据" not in tok.text:
+            return tok.text
+    return None

@@ -1,0 +1,73 @@
+"""Parsing one table cell's text into a number, keeping what was printed.
+
+A blank cell, ``/``, a dash or ``无`` is *missing*, never 0. ``减4`` is -4.
+``251000元`` is 251000 with its unit noted (the template's unit may differ;
+the audit says so, nothing here converts). Full-width digits and thousands
+separators are normal input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+NUMBER = "number"
+MISSING = "missing"
+
+_MISSING = re.compile(r"^(?:[/\\\-—–―─‐‑‒−~_·.…]+|无|暂无|空|空白|n/?a|null|none)$", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"^(?P<sign>[+\-−]|减少?|增加?)?\s*"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
+    r"(?P<unit>万元|亿元|元|件|个|项|条|次|宗|人次)?$"
+)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A cell read as a value: ``status`` is "number" or "missing"."""
+
+    status: str
+    number: int | float | None = None
+    unit: str | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.status == MISSING
+
+
+MISSING_VALUE = Parsed(MISSING)
+
+
+def parse_value(raw: str) -> Parsed | None:
+    """Read a cell's text as a value, or return None when it is not one (a label, prose).
+
+    >>> parse_value("１,２34").number, parse_value("减4").number, parse_value("—").status
+    (1234, -4, 'missing')
+    """
+    text = raw.strip()
+    if not text:
+        return MISSING_VALUE
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).strip()
+    if _MISSING.match(text):
+        return MISSING_VALUE
+    m = _NUMBER.match(text)
+    if m is None:
+        # "1 234" (a thousands space) is still one number; "1 2" is two cells run together.
+        squeezed = _SPACES.sub("", text)
+        if squeezed != text and re.fullmatch(r"\d{1,3}(?: \d{3})+", text):
+            return parse_value(squeezed)
+        return None
+    digits = m["num"].replace(",", "")
+    number: int | float = float(digits) if "." in digits else int(digits)
+    sign = m["sign"]
+    if sign and sign[0] in "-−减":
+        number = -number
+    return Parsed(NUMBER, number, m["unit"])
+
+
+def is_value(raw: str) -> bool:
+    """True when the text is a number or a missing marker."""
+    return parse_value(raw) is not None
