@@ -1,0 +1,97 @@
+"""The ``giaudit`` command line (also ``python -m giaudit``).
+
+Exit status: 0 when the command did its job, 2 for unreadable input or a
+document that is not a recognisable report (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from . import __version__
+from .errors import GiauditError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def _add_input(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="report file: text, HTML, PDF or DOCX")
+    p.add_argument("--encoding", help="text encoding of FILE (default: detect UTF-8 / GB18030)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="giaudit",
+        description="政府信息公开工作年度报告审核工具 — read and audit government information disclosure annual reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"giaudit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("parse", help="read a report and print its tables (or JSON / CSV)",
+                       description="Read a report and print its three tables, or every value as JSON or CSV.")
+    _add_input(p)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help='print {"meta", "values", "warnings"} as JSON')
+    out.add_argument("--csv", action="store_true", help="print the tidy table (one row per key) as CSV")
+    out.add_argument("--explain", action="store_true", help="show which printed label and cell each value came from")
+    p.add_argument("--labels", choices=("zh", "en", "key"), default="zh", help="table labels (default: zh)")
+    p.set_defaults(func=cmd_parse)
+    return parser
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from . import read
+
+    report = read(args.file, encoding=args.encoding)
+    if args.json:
+        _print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    elif args.csv:
+        _print(report.tidy.to_csv(index=False).rstrip("\n"))
+    elif args.explain:
+        with pd.option_context("display.max_rows", None, "display.max_colwidth", 40, "display.width", 200):
+            _print(report.explain().to_string(index=False))
+    else:
+        _print(_text_summary(report, args.labels))
+    return EXIT_OK
+
+
+def _text_summary(report, labels: str) -> str:
+    m = report.meta
+    names = {"zh": ("表二 主动公开政府信息情况", "表三 收到和处理政府信息公开申请情况", "表四 政府信息公开行政复议、行政诉讼情况"),
+             "en": ("Table 2 proactive disclosure", "Table 3 requests", "Table 4 review and litigation"),
+             "key": ("t2", "t3", "t4")}[labels]
+    found = sum(v is not None for v in report.values.values())
+    lines = [f"{m.agency or '(未识别单位)'}  {m.year or '(未识别年度)'}年  格式 {m.format}  来源 {m.source}",
+             f"数值 {found}/{len(report.values)}  提示 {len(report.warnings)} 条", ""]
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+        for name, tid in zip(names, ("t2", "t3", "t4"), strict=True):
+            lines += [name, report.table(tid, labels).to_string(na_rep="—"), ""]
+    if report.warnings:
+        lines.append("提示 (warnings):")
+        lines += [f"  - {w}" for w in report.warnings]
+    return "\n".join(lines)
+
+
+def _print(text: str) -> None:
+    try:
+        print(text)
+    except UnicodeEncodeError:  # a console that cannot show Chinese
+        sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except GiauditError as exc:
+        print(f"giaudit: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `giaudit parse x | head`
+        return EXIT_OK
