@@ -7,7 +7,13 @@ prose, one table cell, or the end of a table row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# The title line of a report: "XX2024年(度)政府信息公开工作年度报告".
+TITLE = re.compile(r"20\d{2}\s*年.{0,12}(?:信息公开|政务公开).{0,8}报告")
+# Page furniture of government sites that is not part of any section's text.
+CHROME = re.compile(r"版权所有|ICP备|网站标识码|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|分享到|字号[:：]|浏览次数|访问量")
 
 PARA = "para"
 CELL = "cell"
@@ -59,6 +65,13 @@ class Document:
     encoding: str | None = None
     title: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+    def find_title(self, limit: int = 60) -> str | None:
+        """The first short paragraph near the top that reads like a report title."""
+        for tok in self.tokens[:limit]:
+            if tok.kind == PARA and len(tok.text) <= 80 and TITLE.search(tok.text) and "依据" not in tok.text:
+                return tok.text
+        return None
 
     def text(self) -> str:
         """Plain text of the document, one token a line (cells joined by " | ")."""

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import template as tpl
-from .document import BREAK, CELL, PARA, Document, Loc, Token
+from .document import BREAK, CELL, CHROME, PARA, Document, Loc, Token
 from .errors import UnrecognisedDocument
 from .values import Parsed, parse_value
 
@@ -172,7 +172,38 @@ def _value_run(tokens, parsed, start: int, stop: int, *, cross_breaks: bool = Fa
     return run
 
 
-def _fit(run: list[int], k: int, parsed, at_end: bool) -> tuple[tuple[int, ...] | None, str | None]:
+def _run_after_header(tokens, parsed, cores, start: int, hi: int, index, headers: set[str]) -> list[int]:
+    """Values printed under a repeated column header ("### 行政复议" / header row / values).
+
+    Only the table's own column headers and row breaks may stand between the label
+    and the values, and the run must hold a number: a run of blanks after a
+    header is padding, not a row.
+    """
+    j, seen = start, 0
+    while j < hi and seen < 12:
+        if tokens[j].kind == BREAK:
+            j += 1
+            continue
+        if parsed[j] is None and cores[j] in headers and not index.rows_named(cores[j]):
+            j += 1
+            seen += 1
+            continue
+        break
+    if not seen:
+        return []
+    run = _value_run(tokens, parsed, j, hi)
+    return run if any(not parsed[i].missing for i in run) else []
+
+
+def _last_content(tokens: list[Token]) -> int:
+    """Index of the last token that is not a row break: where a truncated text ends."""
+    j = len(tokens) - 1
+    while j >= 0 and tokens[j].kind == BREAK:
+        j -= 1
+    return j
+
+
+def _fit(run: list[int], k: int, parsed, at_end: bool, *, header_padding: bool = False) -> tuple[tuple[int, ...] | None, str | None]:
     """Which of a run of values belong to a row of k columns."""
     n = len(run)
     if n == k:
@@ -182,7 +213,7 @@ def _fit(run: list[int], k: int, parsed, at_end: bool) -> tuple[tuple[int, ...] 
         if all(parsed[i].missing for i in run[k:]):
             return tuple(run[:k]), None
         if all(parsed[i].missing for i in run[:extra]):
-            return tuple(run[extra:]), f"跳过了行首 {extra} 个空白单元格"
+            return tuple(run[extra:]), None if header_padding else f"跳过了行首 {extra} 个空白单元格"
         return tuple(run[:k]), f"其后还有 {extra} 个数字未归属任何行"
     if n and at_end:
         return tuple(run), f"文本在此行中断,仅有 {n}/{k} 个数值"
@@ -197,6 +228,8 @@ def match_table(
     order = {row.key: n for n, row in enumerate(table.rows)}
     candidates: list[_Candidate] = []
     unfit: dict[str, str] = {}
+    last = _last_content(tokens)
+    headers = {tpl.core(c.label) for c in table.columns.values()} | {tpl.core(h) for h in table.headers}
     for i in range(lo, hi):
         tok = tokens[i]
         if tok.kind == BREAK or parsed[i] is not None or len(tok.text) > 120:
@@ -206,16 +239,22 @@ def match_table(
             continue
         start = i + 1
         # A label wrapped onto the next line(s) ("(二)部分公开(区分处理的,只计这" / "一情形...) 0 0").
+        # Only the tail of the label on the values' own line may be skipped: a
+        # free-standing line between a label and a value row may be another
+        # row's label (PDF text stacks labels), and then the values are not this row's.
         skipped = 0
-        while (start < hi and skipped < 2 and tokens[start].kind != BREAK and parsed[start] is None
-               and len(tokens[start].text) < 40 and not index.rows_named(cores[start])
-               and cores[start] not in tpl.get(fmt).header_cores()):
+        while (start + 1 < hi and skipped < 2 and tokens[start].kind == CELL and parsed[start] is None
+               and parsed[start + 1] is not None and tokens[start + 1].loc.line == tokens[start].loc.line
+               and tokens[start].loc.table is None and len(tokens[start].text) < 40
+               and not index.rows_named(cores[start]) and cores[start] not in headers):
             start += 1
             skipped += 1
         run = _value_run(tokens, parsed, start, hi)
         if skipped and not run:
             run = _value_run(tokens, parsed, i + 1, hi)
-        at_end = bool(run) and run[-1] == len(tokens) - 1 or (not run and start >= len(tokens))
+        if not run:
+            run = _run_after_header(tokens, parsed, cores, start, hi, index, headers)
+        at_end = bool(run) and run[-1] == last
         for key in keys:
             row = table.row(key)
             values, note = _fit(run, len(row.columns), parsed, at_end)
@@ -271,9 +310,10 @@ def match_single_row(
             i += 1
             continue
         run = _value_run(tokens, parsed, i, hi, cross_breaks=True)
-        at_end = run[-1] == len(tokens) - 1
+        at_end = run[-1] == _last_content(tokens)
         if len(run) >= k or (at_end and not matches):
-            values, note = _fit(run, k, parsed, at_end)
+            # Blank cells before the numbers are the header's padding in scraped pages.
+            values, note = _fit(run, k, parsed, at_end, header_padding=True)
             if values is None:
                 break
             out, pos = [], 0
@@ -330,7 +370,10 @@ def build_cells(tokens: list[Token], parsed, matches: list[RowMatch], template: 
 # ------------------------------------------------------------------ step 6
 
 
-def collect_prose(tokens: list[Token], sections: dict[int, int], consumed: set[int], template: tpl.Template) -> dict[int, str]:
+def collect_prose(
+    tokens: list[Token], sections: dict[int, int], consumed: set[int], template: tpl.Template,
+    title: int | None = None,
+) -> dict[int, str]:
     """Text of each section found (key 0: what precedes section 一), table text left out."""
     headers = template.header_cores()
     starts = sorted((idx, num) for num, idx in sections.items())
@@ -340,9 +383,12 @@ def collect_prose(tokens: list[Token], sections: dict[int, int], consumed: set[i
         bounds.append((num, idx + 1, end))
     prose = {}
     for num, a, b in bounds:
+        if num == 0 and title is not None and a <= title < b:
+            a = title + 1  # navigation before the title line is not the report's text
         lines = [
             tokens[i].text for i in range(a, b)
-            if tokens[i].kind == PARA and i not in consumed and tpl.core(tokens[i].text) not in headers
+            if tokens[i].kind == PARA and i not in consumed and not CHROME.search(tokens[i].text)
+            and tpl.core(tokens[i].text) not in headers
         ]
         if num == 0 and not lines:
             continue
@@ -382,7 +428,7 @@ def extract(doc: Document) -> Extraction:
         if found:
             pos = max(m.end for m in found) + 1
 
-    if not matches and len(sections) < 3:
+    if not matches and len(sections) < 3 and not _mentions_template(tokens, template):
         raise UnrecognisedDocument(
             doc.source,
             "does not look like a 政府信息公开工作年度报告 (no section headings or table rows of the official format)",
@@ -392,9 +438,17 @@ def extract(doc: Document) -> Extraction:
     cells, why = build_cells(tokens, parsed, matches, template)
     warnings.extend(why)
     consumed = {i for m in matches for i in (m.label, *m.values) if i >= 0}
-    prose = collect_prose(tokens, sections, consumed, template)
+    title = next((i for i, t in enumerate(tokens) if t.kind == PARA and t.text == doc.title), None)
+    prose = collect_prose(tokens, sections, consumed, template, title)
     warnings.extend(_missing_warnings(template, sections, matches, cells))
     return Extraction(fmt, sections, matches, cells, prose, warnings)
+
+
+def _mentions_template(tokens: list[Token], template: tpl.Template) -> bool:
+    """A report whose tables could not be read still names many of the template's rows."""
+    text = tpl.normalize("".join(t.text for t in tokens[:4000]))
+    labels = {tpl.core(r.label) for t in template.tables for r in t.rows if len(tpl.core(r.label)) >= 6}
+    return sum(label in text for label in labels) >= 6
 
 
 def _missing_warnings(template, sections, matches, cells) -> list[str]:

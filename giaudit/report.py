@@ -26,7 +26,7 @@ _PERIOD = re.compile(r"(?:统计|数据).{0,16}?(20\d{2})\s*年\s*0?1\s*月\s*0?
 _PERIOD_ANY = re.compile(r"(20\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*(?:起)?\s*(?:至|到|—|-|～|~)\s*(?:(20\d{2})\s*年\s*)?12\s*月\s*31\s*日")
 _DATE_LINE = re.compile(r"^\s*20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _ORG = re.compile(r"(?:人民政府|办公室|办公厅|局|委员会|厅|办|中心|办事处|管委会|管理委员会|院|署|部|所|站|队|政府)$")
-_JUNK_PREFIX = re.compile(r"^(?:关于|转发|印发)")
+_JUNK_PREFIX = re.compile(r"^(?:标题[:：]|page\d+[-_]|关于|转发|印发)+", re.I)
 
 LABELS = ("zh", "en", "key")
 
@@ -53,6 +53,8 @@ def detect_meta(doc: Document, extraction: Extraction) -> tuple[Meta, list[str]]
         year = int(m["year"])
     if agency is None:
         agency = _signoff(doc)
+    if agency is None and (agency := _contact(doc)):
+        warnings.append(f"报告单位名称「{agency}」系根据联系方式推断 (no title line names the agency)")
     if year is None:
         head = "\n".join(t.text for t in doc.tokens[:60] if t.kind == "para")
         m = _PERIOD_ANY.search(head) or _PERIOD.search(head)
@@ -65,6 +67,25 @@ def detect_meta(doc: Document, extraction: Extraction) -> tuple[Meta, list[str]]
         warnings.append("未能识别报告年度")
     meta = Meta(agency, year, extraction.format, doc.source, doc.kind, doc.encoding, doc.title)
     return meta, warnings
+
+
+_CONTACT = re.compile(r"请与([^,，。;；(（:：]{2,40}?)联系")
+_AGENCY_UNIT = re.compile(
+    r"^(.*?(?:人民政府办公室|人民政府办公厅|政府办公室|政府办|人民政府|委员会|管委会|办事处|局|厅|委|中心|院))"
+    r"(?:[^局委厅]{1,10}?(?:科|股|室|处|组))?$"
+)
+
+
+def _contact(doc: Document) -> str | None:
+    """The agency as named in "如对本报告有疑问,请与XX县政府办电子政务科联系" (unit dropped)."""
+    head = "\n".join(t.text for t in doc.tokens[:40] if t.kind == "para")
+    m = _CONTACT.search(head)
+    if not m or not (unit := _AGENCY_UNIT.match(m.group(1).strip())):
+        return None
+    name = unit.group(1)
+    if name.endswith("政府办"):  # the usual short form of 人民政府办公室
+        name = name[: -len("政府办")].removesuffix("人民") + "人民政府办公室"
+    return name if len(name) >= 4 else None
 
 
 def _signoff(doc: Document) -> str | None:

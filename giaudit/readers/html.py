@@ -17,7 +17,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from ..document import BREAK, CELL, PARA, Document, Loc, Token
+from ..document import BREAK, CELL, PARA, TITLE, Document, Loc, Token
 from ..errors import UnreadableInput
 
 _DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
@@ -27,7 +27,6 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "sec
           "dt", "dl", "center", "form", "table", "tbody", "thead", "tfoot", "tr", "td", "th",
           "caption", "hr", "address", "figure", "figcaption", "body", "html"}
 _WS = re.compile(r"[\s\u00a0\u3000]+")
-_TITLE = re.compile(r"年度?报告")
 
 
 def read_html(text: str, name: str = "<html>") -> Document:
@@ -42,15 +41,13 @@ def read_html(text: str, name: str = "<html>") -> Document:
     body = root.find("body")
     walker.walk(body if body is not None else root)
     walker.flush()
-    title = next(
-        (t.text for t in walker.tokens[:40] if t.kind == PARA and len(t.text) <= 80 and _TITLE.search(t.text)),
-        page_title if page_title and _TITLE.search(page_title) else None,
-    )
-    return Document(tokens=walker.tokens, source=name, kind="html", title=title)
+    doc = Document(tokens=walker.tokens, source=name, kind="html")
+    doc.title = doc.find_title(200) or (page_title if page_title and TITLE.search(page_title) else None)
+    return doc
 
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                               resolve_entities=False, default_doctype=False)
+                               default_doctype=False)
 
 
 def _clean(text: str) -> str:

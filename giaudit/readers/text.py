@@ -22,21 +22,31 @@ _VAL = r"(?:[+\-−]?(?:减|增)?\d[\d,，]*(?:\.\d+)?(?:万元|元)?|[/／]|[�
 _TRAILING_VALUES = re.compile(rf"^(?P<label>.*?\S)?(?P<values>(?:(?:^|\s+){_VAL})+)\s*$")
 _VALUE_ENDS = frozenset("0123456789０１２３４５６７８９/／—–―─-－元无")
 _SPACE = re.compile(r"\s+")
-_TITLE = re.compile(r"年度?报告")
 
 
 def read_text(text: str, name: str = "<text>") -> Document:
     tokens: list[Token] = []
     add = tokens.append
-    for lineno, line in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    separators = _pipe_lines_separate_cells(lines)
+    previous_pipe = False
+    for lineno, line in enumerate(lines, 1):
         s = line.strip()
         if not s:
             continue
         loc = Loc(name, lineno)
         if s[0] in _PIPES or s[-1] in _PIPES or "|" in s or "｜" in s:
             if _PIPE_ONLY.match(s):
-                add(Token("", BREAK, loc))
+                if not separators:
+                    # "|": an empty cell; "||" after a short row: its padding, read
+                    # as empty cells too (a row's run of values ignores trailing blanks).
+                    for _ in range(sum(c in _PIPES for c in s)):
+                        add(Token("", CELL, loc))
+                elif previous_pipe:
+                    add(Token("", CELL, loc))  # "|" right after "|": an empty cell
+                previous_pipe = True
                 continue
+            previous_pipe = False
             if _MD_RULE.match(s):
                 continue
             parts = _SPLIT_PIPE.split(s)
@@ -49,6 +59,7 @@ def read_text(text: str, name: str = "<text>") -> Document:
             if len(parts) > 1 or s[-1] not in _PIPES:
                 add(Token("", BREAK, loc))
             continue
+        previous_pipe = False
         if "\t" in s:
             for part in s.split("\t"):
                 add(Token(part.strip(), CELL, loc))
@@ -62,14 +73,29 @@ def read_text(text: str, name: str = "<text>") -> Document:
                     add(Token(label, CELL, loc))
                 for v in _SPACE.split(m["values"].strip()):
                     add(Token(v, CELL, loc))
-                add(Token("", BREAK, loc))
+                if label:  # "label v v v": a row; a line of bare values may go on below
+                    add(Token("", BREAK, loc))
                 continue
         add(Token(s, PARA, loc))
-    return Document(tokens=tokens, source=name, kind="text", title=_title(tokens))
+    doc = Document(tokens=tokens, source=name, kind="text")
+    doc.title = doc.find_title()
+    return doc
 
 
-def _title(tokens: list[Token]) -> str | None:
-    for tok in tokens[:6]:
-        if tok.kind == PARA and len(tok.text) <= 80 and _TITLE.search(tok.text) and "依据" not in tok.text:
-            return tok.text
-    return None
+def _pipe_lines_separate_cells(lines: list[str]) -> bool:
+    """True for pages that print each cell on its own line followed by a line "|".
+
+    The bundled sample instead ends each cell line with " |" and uses bare "||"
+    lines as padding at the end of a row; which one a page does decides what a
+    bare pipe line means.
+    """
+    bare = trailing = 0
+    for line in lines:
+        s = line.strip()
+        if s in ("|", "｜"):
+            bare += 1
+        elif len(s) > 1 and s[-1] in _PIPES:
+            trailing += 1
+    return bare > 10 and bare > 2 * trailing
+
+
