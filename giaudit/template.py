@@ -182,8 +182,35 @@ class LabelIndex:
         return keys
 
 
+def _read(name: str) -> dict:
+    return tomllib.loads(resources.files("giaudit.templates").joinpath(name).read_text("utf-8"))
+
+
+def _inherit(raw: dict) -> dict:
+    """Take sections and tables from the format named in ``[inherit]``, with its edits."""
+    spec = raw.get("inherit")
+    if not spec:
+        return raw
+    base = _read(_FILES[spec["format"]])
+    if spec.get("sections"):
+        raw.setdefault("sections", base["sections"])
+    own = {t["id"] for t in raw.get("tables", ())}
+    tables = list(raw.get("tables", ()))
+    for t in base["tables"]:
+        if t["id"] in spec.get("tables", ()) and t["id"] not in own:
+            edit = spec.get(t["id"], {})
+            rows = [dict(r) for r in t["rows"] if r["key"] not in edit.get("remove_rows", ())]
+            for r in rows:
+                if r["key"] in edit.get("require_rows", ()):
+                    r.pop("optional", None)
+                    r.pop("replaces", None)
+            tables.append({**t, "rows": rows})
+    raw["tables"] = sorted(tables, key=lambda t: t["number"])
+    return raw
+
+
 def _load(name: str) -> Template:
-    raw = tomllib.loads(resources.files("giaudit.templates").joinpath(name).read_text("utf-8"))
+    raw = _inherit(_read(name))
     tables = []
     for t in raw["tables"]:
         columns = {c["key"]: Column(**{**c, "variants": tuple(c.get("variants", ()))}) for c in t["columns"]}
@@ -218,18 +245,19 @@ def _load(name: str) -> Template:
     )
 
 
+_FILES = {"2021": "gov2021.toml", "2019": "gov2019.toml"}
+FORMATS = tuple(_FILES)
+
+
 @cache
 def get(format: str = "2021") -> Template:
-    """The template of a format version: ``"2021"`` (国办公开办函〔2021〕30号)."""
-    files = {"2021": "gov2021.toml"}
-    if format not in files:
-        raise KeyError(f"unknown report format {format!r}; known: {', '.join(files)}")
-    return _load(files[format])
+    """The template of a format version: "2021" (国办公开办函〔2021〕30号) or "2019" (〔2019〕60号)."""
+    if format not in _FILES:
+        raise KeyError(f"unknown report format {format!r}; known: {', '.join(_FILES)}")
+    return _load(_FILES[format])
 
 
 @cache
 def label_index(format: str, table_id: str) -> LabelIndex:
     return LabelIndex(get(format).table(table_id))
 
-
-FORMATS = ("2021",)

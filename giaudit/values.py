@@ -15,7 +15,7 @@ from dataclasses import dataclass
 NUMBER = "number"
 MISSING = "missing"
 
-_MISSING = re.compile(r"^(?:[/\\\-—–―─‐‑‒−~_·.…]+|无|暂无|空|空白|n/?a|null|none)$", re.IGNORECASE)
+_MISSING = re.compile(r"^(?:[/\\\-—–―─‐‑‒−~_·.…\s]+|无|暂无|空|空白|n/?a|null|none)$", re.IGNORECASE)
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-−]|减少?|增加?)?\s*"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"

@@ -17,6 +17,7 @@ from ..errors import UnreadableInput
 
 _TRADITIONAL = re.compile("[開資訊請處總計報與機關規範條數務會為執網單號項結轉複議訴訟維糾審實]")
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta|tr|td)[\s>/]", re.I)
+_TABLE_MARKUP = re.compile(rb"<table[\s>].*?<t[dh][\s>]", re.I | re.S)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 _TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ".tsv"}
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht"}
@@ -26,7 +27,8 @@ def load(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> D
     """Read a report from a path, a string of text/HTML, or raw bytes."""
     name, data, text = _resolve(source)
     if text is not None:
-        kind = "html" if _looks_like_html(text[:4096].encode("utf-8", "ignore")) else "text"
+        markup = _looks_like_html(text[:4096].encode("utf-8", "ignore")) or _TABLE_MARKUP.search(text.encode("utf-8", "ignore"))
+        kind = "html" if markup else "text"
         return _dispatch_text(text, name, kind, encoding=None)
     kind = _sniff(data, name)
     if kind == "pdf":
@@ -113,7 +115,8 @@ def _sniff(data: bytes, name: str) -> str:
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and b"\x00" in head:
         raise UnreadableInput(name, "is binary data, not a text, HTML, PDF or DOCX report", "check that this is the report file")
-    if suffix in _HTML_SUFFIXES:
+    if suffix in _HTML_SUFFIXES or (not utf16 and _TABLE_MARKUP.search(data)):
+        # HTML saved under another name, or a page's script holding the report as markup
         return "html"
     if suffix in _TEXT_SUFFIXES:
         return "text"

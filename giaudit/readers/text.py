@@ -60,8 +60,9 @@ def read_text(text: str, name: str = "<text>") -> Document:
                 add(Token("", BREAK, loc))
             continue
         previous_pipe = False
-        if "\t" in s:
-            for part in s.split("\t"):
+        row = line.lstrip().rstrip(" \r\n\u3000")
+        if "\t" in row:  # a leading tab is an indent; inner and trailing tabs separate cells
+            for part in row.split("\t"):
                 add(Token(part.strip(), CELL, loc))
             add(Token("", BREAK, loc))
             continue
