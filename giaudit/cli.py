@@ -28,13 +28,17 @@ def _add_input(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="giaudit",
-        description="政府信息公开工作年度报告审核工具 — read and audit government information disclosure annual reports.",
+        description="政府信息公开工作年度报告审核工具 — read and audit government information disclosure "
+        "annual reports.",
     )
     parser.add_argument("--version", action="version", version=f"giaudit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("parse", help="read a report and print its tables (or JSON / CSV)",
-                       description="Read a report and print its three tables, or every value as JSON or CSV.")
+    p = sub.add_parser(
+        "parse",
+        help="read a report and print its tables (or JSON / CSV)",
+        description="Read a report and print its three tables, or every value as JSON or CSV.",
+    )
     _add_input(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help='print {"meta", "values", "warnings"} as JSON')
@@ -63,12 +67,21 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def _text_summary(report, labels: str) -> str:
     m = report.meta
-    names = {"zh": ("表二 主动公开政府信息情况", "表三 收到和处理政府信息公开申请情况", "表四 政府信息公开行政复议、行政诉讼情况"),
-             "en": ("Table 2 proactive disclosure", "Table 3 requests", "Table 4 review and litigation"),
-             "key": ("t2", "t3", "t4")}[labels]
+    names = {
+        "zh": (
+            "表二 主动公开政府信息情况",
+            "表三 收到和处理政府信息公开申请情况",
+            "表四 政府信息公开行政复议、行政诉讼情况",
+        ),
+        "en": ("Table 2 proactive disclosure", "Table 3 requests", "Table 4 review and litigation"),
+        "key": ("t2", "t3", "t4"),
+    }[labels]
     found = sum(v is not None for v in report.values.values())
-    lines = [f"{m.agency or '(未识别单位)'}  {m.year or '(未识别年度)'}年  格式 {m.format}  来源 {m.source}",
-             f"数值 {found}/{len(report.values)}  提示 {len(report.warnings)} 条", ""]
+    lines = [
+        f"{m.agency or '(未识别单位)'}  {m.year or '(未识别年度)'}年  格式 {m.format}  来源 {m.source}",
+        f"数值 {found}/{len(report.values)}  提示 {len(report.warnings)} 条",
+        "",
+    ]
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
         for name, tid in zip(names, ("t2", "t3", "t4"), strict=True):
             lines += [name, report.table(tid, labels).to_string(na_rep="—"), ""]

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 # The title line of a report: "XX2024年(度)政府信息公开工作年度报告".
 TITLE = re.compile(r"20\d{2}\s*年.{0,12}(?:信息公开|政务公开).{0,8}报告")
 # Page furniture of government sites that is not part of any section's text.
-CHROME = re.compile(r"版权所有|ICP备|网站标识码|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|分享到|字号[:：]|浏览次数|访问量")
+CHROME = re.compile(
+    r"版权所有|ICP备|网站标识码|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|分享到|字号[:：]|浏览次数|访问量"
+)
 
 PARA = "para"
 CELL = "cell"

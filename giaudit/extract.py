@@ -132,7 +132,9 @@ def detect_format(tokens: list[Token], cores: _Cores, parsed: list[Parsed | None
         scores[fmt] = sum(
             1
             for i, t in enumerate(tokens)
-            if t.kind != BREAK and parsed[i] is None and len(t.text) < 60
+            if t.kind != BREAK
+            and parsed[i] is None
+            and len(t.text) < 60
             and any(cores[i].startswith(m) for m in markers)
         )
     best = max(scores, key=lambda f: scores[f])
@@ -172,6 +174,29 @@ def _value_run(tokens, parsed, start: int, stop: int, *, cross_breaks: bool = Fa
     return run
 
 
+def _labels_before(tokens, parsed, i: int) -> int:
+    """Label cells of the row that ends at token i: it and the group labels just before it."""
+    n = 1
+    while i - n >= 0 and tokens[i - n].kind == CELL and parsed[i - n] is None:
+        n += 1
+    return n
+
+
+def _padded_width(tokens, parsed, found) -> int | None:
+    """The cells a row has in all, where a page pads short rows with empty cells.
+
+    Pages scraped cell by cell pad every row to the table's width ("三、本年度办理
+    结果 | (一)予以公开 | 7 values | |" and "(二)部分公开 | 7 values | | |" both
+    have 10 cells). Knowing the width tells trailing padding from trailing blank
+    cells, and shows a row that lost a cell instead of reading it shifted.
+    """
+    widths = [_labels_before(tokens, parsed, i) + len(run) for i, _, run in found if run and parsed[run[-1]].missing]
+    if len(widths) < 3:
+        return None
+    best = max(set(widths), key=widths.count)
+    return best if widths.count(best) >= 0.6 * len(widths) else None
+
+
 def _run_after_header(tokens, parsed, cores, start: int, hi: int, index, headers: set[str]) -> list[int]:
     """Values printed under a repeated column header ("### 行政复议" / header row / values).
 
@@ -203,7 +228,9 @@ def _last_content(tokens: list[Token]) -> int:
     return j
 
 
-def _fit(run: list[int], k: int, parsed, at_end: bool, *, header_padding: bool = False) -> tuple[tuple[int, ...] | None, str | None]:
+def _fit(
+    run: list[int], k: int, parsed, at_end: bool, *, header_padding: bool = False
+) -> tuple[tuple[int, ...] | None, str | None]:
     """Which of a run of values belong to a row of k columns."""
     n = len(run)
     if n == k:
@@ -215,7 +242,7 @@ def _fit(run: list[int], k: int, parsed, at_end: bool, *, header_padding: bool =
         if all(parsed[i].missing for i in run[:extra]):
             return tuple(run[extra:]), None if header_padding else f"跳过了行首 {extra} 个空白单元格"
         return tuple(run[:k]), f"其后还有 {extra} 个数字未归属任何行"
-    if n and at_end:
+    if n and at_end and any(not parsed[i].missing for i in run):
         return tuple(run), f"文本在此行中断,仅有 {n}/{k} 个数值"
     return None, None
 
@@ -230,6 +257,7 @@ def match_table(
     unfit: dict[str, str] = {}
     last = _last_content(tokens)
     headers = {tpl.core(c.label) for c in table.columns.values()} | {tpl.core(h) for h in table.headers}
+    found: list[tuple[int, list[str], list[int]]] = []
     for i in range(lo, hi):
         tok = tokens[i]
         if tok.kind == BREAK or parsed[i] is not None or len(tok.text) > 120:
@@ -243,10 +271,18 @@ def match_table(
         # free-standing line between a label and a value row may be another
         # row's label (PDF text stacks labels), and then the values are not this row's.
         skipped = 0
-        while (start + 1 < hi and skipped < 2 and tokens[start].kind == CELL and parsed[start] is None
-               and parsed[start + 1] is not None and tokens[start + 1].loc.line == tokens[start].loc.line
-               and tokens[start].loc.table is None and len(tokens[start].text) < 40
-               and not index.rows_named(cores[start]) and cores[start] not in headers):
+        while (
+            start + 1 < hi
+            and skipped < 2
+            and tokens[start].kind == CELL
+            and parsed[start] is None
+            and parsed[start + 1] is not None
+            and tokens[start + 1].loc.line == tokens[start].loc.line
+            and tokens[start].loc.table is None
+            and len(tokens[start].text) < 40
+            and not index.rows_named(cores[start])
+            and cores[start] not in headers
+        ):
             start += 1
             skipped += 1
         run = _value_run(tokens, parsed, start, hi)
@@ -254,12 +290,25 @@ def match_table(
             run = _value_run(tokens, parsed, i + 1, hi)
         if not run:
             run = _run_after_header(tokens, parsed, cores, start, hi, index, headers)
+        found.append((i, keys, run))
+    width = _padded_width(tokens, parsed, found)
+    for i, keys, run in found:
+        tok = tokens[i]
         at_end = bool(run) and run[-1] == last
         for key in keys:
             row = table.row(key)
-            values, note = _fit(run, len(row.columns), parsed, at_end)
+            k = len(row.columns)
+            if width and not at_end and run and parsed[run[-1]].missing:
+                expected = width - _labels_before(tokens, parsed, i) - k  # padding cells due
+                if expected >= 0 and len(run) < k + expected:
+                    unfit[key] = f"{tok.loc}: 「{tok.text}」行少了 {k + expected - len(run)} 个单元格"
+                    continue
+                if expected >= 0 and len(run) == k + expected:
+                    candidates.append(_Candidate(order[key], key, i, tuple(run[:k]), None))
+                    continue
+            values, note = _fit(run, k, parsed, at_end)
             if values is None:
-                if run:
+                if any(not parsed[j].missing for j in run):
                     unfit[key] = f"{tok.loc}: 「{tok.text}」后有 {len(run)} 个数值,应为 {len(row.columns)} 个"
                 continue
             candidates.append(_Candidate(order[key], key, i, values, note))
@@ -319,7 +368,7 @@ def match_single_row(
             out, pos = [], 0
             for row in table.rows:
                 width = len(row.columns)
-                part = values[pos:pos + width]
+                part = values[pos : pos + width]
                 pos += width
                 if part:
                     out.append(RowMatch(table.id, row.key, -1, part, note))
@@ -331,7 +380,9 @@ def match_single_row(
 # ------------------------------------------------------------------ step 5
 
 
-def build_cells(tokens: list[Token], parsed, matches: list[RowMatch], template: tpl.Template) -> tuple[dict[str, Cell], list[str]]:
+def build_cells(
+    tokens: list[Token], parsed, matches: list[RowMatch], template: tpl.Template
+) -> tuple[dict[str, Cell], list[str]]:
     cells: dict[str, Cell] = {}
     warnings: list[str] = []
     by_row = {(m.table, m.row): m for m in matches}
@@ -371,7 +422,10 @@ def build_cells(tokens: list[Token], parsed, matches: list[RowMatch], template: 
 
 
 def collect_prose(
-    tokens: list[Token], sections: dict[int, int], consumed: set[int], template: tpl.Template,
+    tokens: list[Token],
+    sections: dict[int, int],
+    consumed: set[int],
+    template: tpl.Template,
     title: int | None = None,
 ) -> dict[int, str]:
     """Text of each section found (key 0: what precedes section 一), table text left out."""
@@ -386,8 +440,11 @@ def collect_prose(
         if num == 0 and title is not None and a <= title < b:
             a = title + 1  # navigation before the title line is not the report's text
         lines = [
-            tokens[i].text for i in range(a, b)
-            if tokens[i].kind == PARA and i not in consumed and not CHROME.search(tokens[i].text)
+            tokens[i].text
+            for i in range(a, b)
+            if tokens[i].kind == PARA
+            and i not in consumed
+            and not CHROME.search(tokens[i].text)
             and tpl.core(tokens[i].text) not in headers
         ]
         if num == 0 and not lines:
@@ -459,8 +516,12 @@ def _missing_warnings(template, sections, matches, cells) -> list[str]:
     matched = {(m.table, m.row) for m in matches}
     for table in template.tables:
         rows = [r for r in table.rows if not r.optional]
-        missing = [r for r in rows if (table.id, r.key) not in matched
-                   and not any((table.id, o.key) in matched and r.key in o.replaces for o in table.rows)]
+        missing = [
+            r
+            for r in rows
+            if (table.id, r.key) not in matched
+            and not any((table.id, o.key) in matched and r.key in o.replaces for o in table.rows)
+        ]
         if len(missing) == len(rows):
             out.append(f"未找到表{'一二三四'[table.number - 1]}({table.label}): 其 {len(table.keys())} 个数值均缺失")
         else:

@@ -21,9 +21,13 @@ from . import template as tpl
 from .document import Document
 from .extract import Cell, Extraction
 
-_TITLE = re.compile(r"^(?P<agency>.*?)[\s_:：-]*(?P<year>20\d{2})\s*年度?(?:本?(?:单位|部门|机关))?(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告")
+_TITLE = re.compile(
+    r"^(?P<agency>.*?)[\s_:：-]*(?P<year>20\d{2})\s*年度?(?:本?(?:单位|部门|机关))?(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告"
+)
 _PERIOD = re.compile(r"(?:统计|数据).{0,16}?(20\d{2})\s*年\s*0?1\s*月\s*0?1\s*日")
-_PERIOD_ANY = re.compile(r"(20\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*(?:起)?\s*(?:至|到|—|-|～|~)\s*(?:(20\d{2})\s*年\s*)?12\s*月\s*31\s*日")
+_PERIOD_ANY = re.compile(
+    r"(20\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*(?:起)?\s*(?:至|到|—|-|～|~)\s*(?:(20\d{2})\s*年\s*)?12\s*月\s*31\s*日"
+)
 _DATE_LINE = re.compile(r"^\s*20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _ORG = re.compile(r"(?:人民政府|办公室|办公厅|局|委员会|厅|办|中心|办事处|管委会|管理委员会|院|署|部|所|站|队|政府)$")
 _JUNK_PREFIX = re.compile(r"^(?:标题[:：]|page\d+[-_]|关于|转发|印发)+", re.I)
@@ -123,8 +127,10 @@ class Report:
     def __repr__(self) -> str:
         m = self.meta
         found = sum(c.value is not None for c in self.cells.values())
-        return (f"<Report {m.agency or '?'} {m.year or '?'} format={m.format} "
-                f"values={found}/{len(self.cells)} warnings={len(self.warnings)}>")
+        return (
+            f"<Report {m.agency or '?'} {m.year or '?'} format={m.format} "
+            f"values={found}/{len(self.cells)} warnings={len(self.warnings)}>"
+        )
 
     # ------------------------------------------------------------ dataframes
     def table(self, table_id: str, labels: str = "zh") -> pd.DataFrame:
@@ -177,16 +183,37 @@ class Report:
         for key, cell in self.cells.items():
             table, row, column = self.template.spec(key)
             is_amount = column.kind == "amount"
-            recs.append((
-                key, table.id, row.key, column.key, row.label, column.label,
-                None if is_amount or isinstance(cell.value, float) else cell.value,
-                cell.value if is_amount else None,
-                cell.raw, cell.unit or (column.unit if cell.value is not None else None),
-                str(cell.source) if cell.source else None,
-            ))
-        df = pd.DataFrame.from_records(recs, columns=[
-            "key", "table", "row", "column", "row_label", "column_label",
-            "count", "amount", "raw", "unit", "source"])
+            recs.append(
+                (
+                    key,
+                    table.id,
+                    row.key,
+                    column.key,
+                    row.label,
+                    column.label,
+                    None if is_amount or isinstance(cell.value, float) else cell.value,
+                    cell.value if is_amount else None,
+                    cell.raw,
+                    cell.unit or (column.unit if cell.value is not None else None),
+                    str(cell.source) if cell.source else None,
+                )
+            )
+        df = pd.DataFrame.from_records(
+            recs,
+            columns=[
+                "key",
+                "table",
+                "row",
+                "column",
+                "row_label",
+                "column_label",
+                "count",
+                "amount",
+                "raw",
+                "unit",
+                "source",
+            ],
+        )
         df["count"] = df["count"].astype("Int64")
         df["amount"] = df["amount"].astype("Float64")
         for c in ("raw", "unit", "source"):
@@ -201,14 +228,16 @@ class Report:
             label = tokens[m.label].text if m.label >= 0 else "(按位置)"
             table = self.template.table(m.table)
             for col_key, idx in zip(table.row(m.row).columns, m.values, strict=False):
-                rows.append({
-                    "key": f"{m.table}.{m.row}.{col_key}",
-                    "matched_label": label,
-                    "label_source": str(tokens[m.label].loc) if m.label >= 0 else None,
-                    "raw": tokens[idx].text,
-                    "source": str(tokens[idx].loc),
-                    "note": m.note,
-                })
+                rows.append(
+                    {
+                        "key": f"{m.table}.{m.row}.{col_key}",
+                        "matched_label": label,
+                        "label_source": str(tokens[m.label].loc) if m.label >= 0 else None,
+                        "raw": tokens[idx].text,
+                        "source": str(tokens[idx].loc),
+                        "note": m.note,
+                    }
+                )
         return pd.DataFrame(rows, columns=["key", "matched_label", "label_source", "raw", "source", "note"])
 
     # ---------------------------------------------------------------- export
@@ -217,12 +246,17 @@ class Report:
 
     def _repr_html_(self) -> str:
         m = self.meta
-        head = html.escape(f"{m.agency or '未识别单位'} {m.year or ''} 政府信息公开工作年度报告 · 格式 {m.format} · {m.source}")
+        head = html.escape(
+            f"{m.agency or '未识别单位'} {m.year or ''} 政府信息公开工作年度报告 · 格式 {m.format} · {m.source}"
+        )
         warn = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings[:10])
         more = f"<li>… 另有 {len(self.warnings) - 10} 条</li>" if len(self.warnings) > 10 else ""
-        return (f"<div><strong>{head}</strong>"
-                + (f"<ul>{warn}{more}</ul>" if warn else "")
-                + self.table3.to_html(escape=True, na_rep="—") + "</div>")
+        return (
+            f"<div><strong>{head}</strong>"
+            + (f"<ul>{warn}{more}</ul>" if warn else "")
+            + self.table3.to_html(escape=True, na_rep="—")
+            + "</div>"
+        )
 
 
 def _label(item, labels: str) -> str:

@@ -171,7 +171,7 @@ class LabelIndex:
         # "(三)不予公开 1.属于国家秘密" in one cell: drop the group label and retry.
         for g in self.groups:
             if text_core.startswith(g) and len(text_core) > len(g):
-                return self._lookup(_ENUM.sub("", text_core[len(g):]))
+                return self._lookup(_ENUM.sub("", text_core[len(g) :]))
         return []
 
     def _lookup(self, c: str) -> list[str]:
@@ -232,16 +232,27 @@ def _load(name: str) -> Template:
         groups = tuple(Group(**g) for g in t.get("groups", ()))
         tables.append(
             Table(
-                id=t["id"], number=t["number"], section=t["section"], label=t["label"],
-                label_en=t["label_en"], layout=t["layout"], columns=columns, rows=rows,
-                groups=groups, headers=tuple(t.get("headers", ())),
+                id=t["id"],
+                number=t["number"],
+                section=t["section"],
+                label=t["label"],
+                label_en=t["label_en"],
+                layout=t["layout"],
+                columns=columns,
+                rows=rows,
+                groups=groups,
+                headers=tuple(t.get("headers", ())),
             )
         )
     sections = tuple(Section(**{**s, "keywords": tuple(s["keywords"])}) for s in raw["sections"])
     return Template(
-        format=raw["format"], name=raw["name"], first_year=raw["first_year"],
-        last_year=raw["last_year"], markers=tuple(raw.get("markers", ())),
-        sections=sections, tables=tuple(tables),
+        format=raw["format"],
+        name=raw["name"],
+        first_year=raw["first_year"],
+        last_year=raw["last_year"],
+        markers=tuple(raw.get("markers", ())),
+        sections=sections,
+        tables=tuple(tables),
     )
 
 
@@ -260,4 +271,3 @@ def get(format: str = "2021") -> Template:
 @cache
 def label_index(format: str, table_id: str) -> LabelIndex:
     return LabelIndex(get(format).table(table_id))
-

@@ -45,7 +45,9 @@ def test_golden_values(stem: str, path: Path):
     if g.get("readable", True):
         got = {k: v for k, v in report.values.items() if k in expected or v is not None}
         assert got == {k: expected.get(k) for k in got}
-        assert {k for k, v in expected.items() if v is not None} <= {k for k, v in report.values.items() if v is not None}
+        assert {k for k, v in expected.items() if v is not None} <= {
+            k for k, v in report.values.items() if v is not None
+        }
     else:
         assert g.get("unreadable_because"), f"{stem}: say why it cannot be read"
         wrong = {k: (v, expected.get(k)) for k, v in report.values.items() if v is not None and v != expected.get(k)}

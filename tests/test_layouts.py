@@ -84,7 +84,8 @@ def render_html(values):
         out.append(f"<p>{HEADINGS[number]}</p><table>")
         for label, cells in blocks[tid]:
             tds = ([f"<td colspan='2'><p>{html.escape(label)}</p></td>"] if label else []) + [
-                f"<td><span>{c}</span>&nbsp;</td>" for c in cells]
+                f"<td><span>{c}</span>&nbsp;</td>" for c in cells
+            ]
             out.append("<tr>" + "".join(tds) + "</tr>")
         out.append("</table>")
     out.append(f"<p>{HEADINGS[5]}</p><p>{HEADINGS[6]}</p></body></html>")

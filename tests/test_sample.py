@@ -94,8 +94,10 @@ def test_sample_wide_tables(sample_report):
     outcomes = [r.label for r in tpl.get("2021").table("t3").rows[2:23] if not r.optional]
     assert (t3.loc[outcomes].sum() == t3.loc["(七)总计"]).all()
     assert (t3.iloc[:, :6].sum(axis=1) == t3["总计"]).all()
-    assert (t3.loc["一、本年新收政府信息公开申请数量"] + t3.loc["二、上年结转政府信息公开申请数量"]
-            == t3.loc["(七)总计"] + t3.loc["四、结转下年度继续办理"]).all()
+    assert (
+        t3.loc["一、本年新收政府信息公开申请数量"] + t3.loc["二、上年结转政府信息公开申请数量"]
+        == t3.loc["(七)总计"] + t3.loc["四、结转下年度继续办理"]
+    ).all()
     t2 = sample_report.table2
     assert t2.loc["行政规范性文件", "本年废止件数"] == 4
     assert t2["本年收费金额(单位:万元)"].dtype == "Float64"
@@ -108,8 +110,19 @@ def test_sample_wide_tables(sample_report):
 def test_sample_tidy(sample_report):
     tidy = sample_report.tidy
     assert len(tidy) == 200
-    assert list(tidy.columns) == ["key", "table", "row", "column", "row_label", "column_label",
-                                  "count", "amount", "raw", "unit", "source"]
+    assert list(tidy.columns) == [
+        "key",
+        "table",
+        "row",
+        "column",
+        "row_label",
+        "column_label",
+        "count",
+        "amount",
+        "raw",
+        "unit",
+        "source",
+    ]
     assert tidy["count"].dtype == "Int64" and tidy["amount"].dtype == "Float64"
     fee = tidy.set_index("key").loc["t2.fees.amount"]
     assert fee["amount"] == 0.0 and pd.isna(fee["count"]) and fee["unit"] == "万元"
@@ -121,3 +134,12 @@ def test_explain_names_the_label_each_value_matched(sample_report):
     ex = sample_report.explain().set_index("key")
     assert ex.loc["t3.unable_needs_creation.natural_person", "matched_label"] == "2.没有现成信息需要另行制作"
     assert len(ex) == 200
+
+
+def test_gbk_file_cut_inside_its_last_character(tmp_path):
+    data = SAMPLE.read_text("utf-8").encode("gbk")
+    path = tmp_path / "cut.txt"
+    path.write_bytes(data[:-1] if data[-1] >= 0x80 else data + "报".encode("gbk")[:1])
+    report = giaudit.read(path)
+    assert report.meta.encoding == "gb18030"
+    assert_values(report)

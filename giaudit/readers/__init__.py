@@ -27,18 +27,20 @@ def load(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> D
     """Read a report from a path, a string of text/HTML, or raw bytes."""
     name, data, text = _resolve(source)
     if text is not None:
-        markup = _looks_like_html(text[:4096].encode("utf-8", "ignore")) or _TABLE_MARKUP.search(text.encode("utf-8", "ignore"))
+        markup = _looks_like_html(text[:4096].encode("utf-8", "ignore")) or _TABLE_MARKUP.search(
+            text.encode("utf-8", "ignore")
+        )
         kind = "html" if markup else "text"
         return _dispatch_text(text, name, kind, encoding=None)
     kind = _sniff(data, name)
-    if kind == "pdf":
-        from .pdf import read_pdf
-
-        return read_pdf(data, name)
-    if kind == "docx":
-        from .docx import read_docx
-
-        return read_docx(data, name)
+    if kind in ("pdf", "docx"):
+        # PDF and Word readers are the next step (pdfplumber, python-docx); until
+        # then say so plainly rather than misreading the file as text.
+        raise UnreadableInput(
+            name,
+            f"is a {kind.upper()} file, and this version of giaudit reads text and HTML reports only",
+            "save the report's web page (HTML) or copy its text into a .txt file",
+        )
     text, used = decode(data, name, encoding, html=kind == "html")
     return _dispatch_text(text, name, kind, encoding=used)
 
@@ -114,7 +116,9 @@ def _sniff(data: bytes, name: str) -> str:
     suffix = Path(name).suffix.lower()
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and b"\x00" in head:
-        raise UnreadableInput(name, "is binary data, not a text, HTML, PDF or DOCX report", "check that this is the report file")
+        raise UnreadableInput(
+            name, "is binary data, not a text, HTML, PDF or DOCX report", "check that this is the report file"
+        )
     if suffix in _HTML_SUFFIXES or (not utf16 and _TABLE_MARKUP.search(data)):
         # HTML saved under another name, or a page's script holding the report as markup
         return "html"
@@ -130,10 +134,18 @@ def decode(data: bytes, name: str, encoding: str | None = None, *, html: bool = 
         try:
             return data.decode(encoding), encoding
         except LookupError as exc:
-            raise UnreadableInput(name, f"unknown encoding {encoding!r}", "pass a valid --encoding, e.g. gb18030") from exc
+            raise UnreadableInput(
+                name, f"unknown encoding {encoding!r}", "pass a valid --encoding, e.g. gb18030"
+            ) from exc
         except UnicodeDecodeError as exc:
-            raise UnreadableInput(name, f"cannot decode as {encoding}", "try another --encoding, or none to detect it") from exc
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+            raise UnreadableInput(
+                name, f"cannot decode as {encoding}", "try another --encoding, or none to detect it"
+            ) from exc
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(codec), codec
@@ -145,9 +157,18 @@ def decode(data: bytes, name: str, encoding: str | None = None, *, html: bool = 
         if declared not in ("utf-8", "utf8"):
             candidates.insert(1, declared)
     for codec in candidates:
+        name_used = "gb18030" if codec in ("gbk", "gb2312") else codec
         try:
-            return data.decode(codec), ("gb18030" if codec in ("gbk", "gb2312") else codec)
-        except (UnicodeDecodeError, LookupError):
+            return data.decode(codec), name_used
+        except LookupError:
+            continue
+        except UnicodeDecodeError as exc:
+            # A download cut inside the last character: keep everything before it.
+            if exc.start >= len(data) - 3:
+                try:
+                    return data[: exc.start].decode(codec), name_used
+                except UnicodeDecodeError:
+                    pass
             continue
     raise UnreadableInput(name, "cannot decode as UTF-8 or GB18030", "pass --encoding (e.g. --encoding big5)")
 

@@ -20,12 +20,63 @@ from lxml import etree
 from ..document import BREAK, CELL, PARA, TITLE, Document, Loc, Token
 from ..errors import UnreadableInput
 
-_DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
-         "select", "option", "button", "input", "textarea", "head"}
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section",
-          "article", "header", "footer", "nav", "main", "aside", "blockquote", "pre", "dd",
-          "dt", "dl", "center", "form", "table", "tbody", "thead", "tfoot", "tr", "td", "th",
-          "caption", "hr", "address", "figure", "figcaption", "body", "html"}
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "select",
+    "option",
+    "button",
+    "input",
+    "textarea",
+    "head",
+}
+_BLOCK = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "aside",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "center",
+    "form",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "hr",
+    "address",
+    "figure",
+    "figcaption",
+    "body",
+    "html",
+}
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 
 
@@ -34,7 +85,9 @@ def read_html(text: str, name: str = "<html>") -> Document:
     try:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
-        raise UnreadableInput(name, f"cannot be parsed as HTML ({exc})", "check that the file is a saved web page") from exc
+        raise UnreadableInput(
+            name, f"cannot be parsed as HTML ({exc})", "check that the file is a saved web page"
+        ) from exc
     title_el = root.find(".//title")
     page_title = _clean(title_el.text_content()) if title_el is not None else None
     walker = _Walker(name)
@@ -46,8 +99,7 @@ def read_html(text: str, name: str = "<html>") -> Document:
     return doc
 
 
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                               default_doctype=False)
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
 
 
 def _clean(text: str) -> str:

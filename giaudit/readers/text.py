@@ -98,5 +98,3 @@ def _pipe_lines_separate_cells(lines: list[str]) -> bool:
         elif len(s) > 1 and s[-1] in _PIPES:
             trailing += 1
     return bare > 10 and bare > 2 * trailing
-
-

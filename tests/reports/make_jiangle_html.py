@@ -17,8 +17,15 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-T3_COLS = ["natural_person", "commercial_enterprise", "research_institution",
-           "social_organization", "legal_service", "other_org", "total"]
+T3_COLS = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_organization",
+    "legal_service",
+    "other_org",
+    "total",
+]
 
 
 def td(text, rowspan=1, colspan=1, word=True) -> str:
@@ -54,8 +61,10 @@ def table3(v) -> str:
         return [td(v[f"t3.{row}.{c}"]) for c in T3_COLS]
 
     rows = [
-        [td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3),
-         td("申请人情况", colspan=7)],
+        [
+            td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3),
+            td("申请人情况", colspan=7),
+        ],
         [td("自然人", rowspan=2), td("法人或其他组织", colspan=5), td("总计", rowspan=2)],
         [td("商业\n企业"), td("科研\n机构"), td("社会公益组织"), td("法律服务机构"), td("其他")],
         [td("一、本年新收政府信息公开申请数量", colspan=3)] + vals("new_requests"),
@@ -64,18 +73,45 @@ def table3(v) -> str:
         [td("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", colspan=2)] + vals("partially_granted"),
     ]
     groups = [
-        ("（三）不予公开", [("1．属于国家秘密", "denied_state_secret"), ("2．其他法律行政法规禁止公开", "denied_prohibited_by_law"),
-                        ("3．危及“三安全一稳定”", "denied_security_stability"), ("4．保护第三方合法权益", "denied_third_party"),
-                        ("5．属于三类内部事务信息", "denied_internal_affairs"), ("6．属于四类过程性信息", "denied_process_info"),
-                        ("7．属于行政执法案卷", "denied_enforcement_file"), ("8．属于行政查询事项", "denied_inquiry_matter")]),
-        ("（四）无法提供", [("1．本机关不掌握相关政府信息", "unable_not_held"), ("2．没有现成信息需要另行制作", "unable_needs_creation"),
-                        ("3．补正后申请内容仍不明确", "unable_unclear")]),
-        ("（五）不予处理", [("1．信访举报投诉类申请", "not_processed_petition"), ("2．重复申请", "not_processed_duplicate"),
-                        ("3．要求提供公开出版物", "not_processed_publication"), ("4．无正当理由大量反复申请", "not_processed_mass_repeated"),
-                        ("5．要求行政机关确认或重新出具已获取信息", "not_processed_confirmation")]),
-        ("（六）其他处理", [("1．申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other_no_correction"),
-                        ("2．申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other_no_fee"),
-                        ("3．其他", "other_other")]),
+        (
+            "（三）不予公开",
+            [
+                ("1．属于国家秘密", "denied_state_secret"),
+                ("2．其他法律行政法规禁止公开", "denied_prohibited_by_law"),
+                ("3．危及“三安全一稳定”", "denied_security_stability"),
+                ("4．保护第三方合法权益", "denied_third_party"),
+                ("5．属于三类内部事务信息", "denied_internal_affairs"),
+                ("6．属于四类过程性信息", "denied_process_info"),
+                ("7．属于行政执法案卷", "denied_enforcement_file"),
+                ("8．属于行政查询事项", "denied_inquiry_matter"),
+            ],
+        ),
+        (
+            "（四）无法提供",
+            [
+                ("1．本机关不掌握相关政府信息", "unable_not_held"),
+                ("2．没有现成信息需要另行制作", "unable_needs_creation"),
+                ("3．补正后申请内容仍不明确", "unable_unclear"),
+            ],
+        ),
+        (
+            "（五）不予处理",
+            [
+                ("1．信访举报投诉类申请", "not_processed_petition"),
+                ("2．重复申请", "not_processed_duplicate"),
+                ("3．要求提供公开出版物", "not_processed_publication"),
+                ("4．无正当理由大量反复申请", "not_processed_mass_repeated"),
+                ("5．要求行政机关确认或重新出具已获取信息", "not_processed_confirmation"),
+            ],
+        ),
+        (
+            "（六）其他处理",
+            [
+                ("1．申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other_no_correction"),
+                ("2．申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other_no_fee"),
+                ("3．其他", "other_other"),
+            ],
+        ),
     ]
     for group, members in groups:
         for n, (label, key) in enumerate(members):
