@@ -124,19 +124,10 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> dict[int, int]
 # ------------------------------------------------------------------ step 3
 
 
-def detect_format(tokens: list[Token], cores: _Cores, parsed: list[Parsed | None]) -> str | None:
+def detect_format(tokens: list[Token]) -> str | None:
     """The template whose table headers the document prints, or None when no header is seen."""
-    scores = {}
-    for fmt in tpl.FORMATS:
-        markers = [tpl.core(m) for m in tpl.get(fmt).markers]
-        scores[fmt] = sum(
-            1
-            for i, t in enumerate(tokens)
-            if t.kind != BREAK
-            and parsed[i] is None
-            and len(t.text) < 60
-            and any(cores[i].startswith(m) for m in markers)
-        )
+    text = tpl.normalize("".join(t.text for t in tokens if t.kind != BREAK and len(t.text) < 60))
+    scores = {fmt: sum(text.count(tpl.core(m)) for m in tpl.get(fmt).markers) for fmt in tpl.FORMATS}
     best = max(scores, key=lambda f: scores[f])
     return best if scores[best] else None
 
@@ -460,7 +451,7 @@ def extract(doc: Document) -> Extraction:
     tokens = doc.tokens
     parsed = classify(tokens)
     cores = _Cores(tokens)
-    fmt = detect_format(tokens, cores, parsed) or "2021"
+    fmt = detect_format(tokens) or "2021"
     template = tpl.get(fmt)
     sections = find_sections(tokens, template)
     section_starts = sorted(sections.items(), key=lambda kv: kv[1])

@@ -12,31 +12,33 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 # A variant this long or longer matches the start of a cell; shorter ones must
 # match the whole cell ("其他", "总计", "规章" are too common to match a prefix).
 PREFIX_MIN = 4
 
-_STRIP_CHARS = str.maketrans(
-    {c: None for c in "“”\"'‘’「」『』《》〈〉|｜*#"}
-    | {"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "﹙": "(", "﹚": ")"}
-)
-_WS = re.compile(r"\s+")
+_DELETE = re.compile(r"[\s“”\"'‘’「」『』《》〈〉|｜*#]+")
+_OPEN = re.compile(r"[【\[〔﹙]")
+_CLOSE = re.compile(r"[】\]〕﹚]")
 # Enumerators in front of a label: "(三)", "三、", "1.", "1、", "(1)", "①".
 _ENUM = re.compile(r"^(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.](?!\d))+")
 _TRAILING = re.compile(r"[:;,。、.]+$")
 
 
+@lru_cache(maxsize=32768)
 def normalize(text: str) -> str:
     """Compare-form of a label: NFKC, no whitespace, quotes or decoration."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    text = _WS.sub("", text.translate(_STRIP_CHARS))
+    text = _DELETE.sub("", text)
+    if _OPEN.search(text) or _CLOSE.search(text):
+        text = _CLOSE.sub(")", _OPEN.sub("(", text))
     return _TRAILING.sub("", text)
 
 
+@lru_cache(maxsize=32768)
 def core(text: str) -> str:
     """``normalize`` and drop leading enumerators: "(三)不予公开" -> "不予公开"."""
     return _ENUM.sub("", normalize(text))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 NUMBER = "number"
 MISSING = "missing"
@@ -40,6 +41,7 @@ class Parsed:
 MISSING_VALUE = Parsed(MISSING)
 
 
+@lru_cache(maxsize=8192)
 def parse_value(raw: str) -> Parsed | None:
     """Read a cell's text as a value, or return None when it is not one (a label, prose).
 
@@ -49,6 +51,8 @@ def parse_value(raw: str) -> Parsed | None:
     text = raw.strip()
     if not text:
         return MISSING_VALUE
+    if text.isdigit() and text.isascii():
+        return Parsed(NUMBER, int(text))
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).strip()
     if _MISSING.match(text):

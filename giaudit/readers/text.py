@@ -35,7 +35,11 @@ def read_text(text: str, name: str = "<text>") -> Document:
         if not s:
             continue
         loc = Loc(name, lineno)
-        if s[0] in _PIPES or s[-1] in _PIPES or "|" in s or "｜" in s:
+        if s[-1] == "|" and s.count("|") == 1 and len(s) > 1 and "｜" not in s:
+            add(Token(s[:-1].rstrip(), CELL, loc))  # "17 |": one cell per line, the commonest form
+            previous_pipe = False
+            continue
+        if "|" in s or "｜" in s:
             if _PIPE_ONLY.match(s):
                 if not separators:
                     # "|": an empty cell; "||" after a short row: its padding, read
