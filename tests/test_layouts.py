@@ -57,6 +57,10 @@ def render(values, layout):
     lines = [TITLE, HEADINGS[1], "2024年,本机关认真贯彻落实《条例》。"]
     for number, tid in ((2, "t2"), (3, "t3"), (4, "t4")):
         lines.append(HEADINGS[number])
+        if layout == "pdf_spaces":
+            # PDF viewers copy narrow column headers one character per line
+            table = T.table(tid)
+            lines += [ch for c in table.columns.values() for ch in c.label if ch.strip()]
         for label, cells in blocks[tid]:
             text = [str(c) for c in cells]
             if not label and text[0] == "" and layout in ("row_per_line", "tabs"):
