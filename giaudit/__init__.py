@@ -11,10 +11,22 @@ from __future__ import annotations
 import os
 
 from .errors import GiauditError, UnreadableInput, UnrecognisedDocument
+from .findings import Findings, Severity
 from .report import Meta, Report
 
 __version__ = "0.1.0"
-__all__ = ["GiauditError", "Meta", "Report", "UnreadableInput", "UnrecognisedDocument", "__version__", "read"]
+__all__ = [
+    "Findings",
+    "GiauditError",
+    "Meta",
+    "Report",
+    "Severity",
+    "UnreadableInput",
+    "UnrecognisedDocument",
+    "__version__",
+    "audit",
+    "read",
+]
 
 
 def read(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> Report:
@@ -29,3 +41,15 @@ def read(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> R
 
     document = load(source, encoding=encoding)
     return Report(document, extract(document))
+
+
+def audit(report: Report, previous: Report | None = None) -> Findings:
+    """Run every reconciliation check on a report (and, given last year's report, the cross-year ones).
+
+    Returns ``Findings``: ``.df`` has one row per finding (check, severity, keys,
+    expected, actual, difference, message, source, suspect, slip); ``.results``
+    every rule evaluated with pass / fail / unverifiable.
+    """
+    from .checks import audit as run
+
+    return run(report, previous)

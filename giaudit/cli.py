@@ -46,7 +46,69 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--explain", action="store_true", help="show which printed label and cell each value came from")
     p.add_argument("--labels", choices=("zh", "en", "key"), default="zh", help="table labels (default: zh)")
     p.set_defaults(func=cmd_parse)
+
+    a = sub.add_parser(
+        "audit",
+        help="run every reconciliation check and list the findings",
+        description="Run every reconciliation check on a report; with --previous, the cross-year ones.",
+    )
+    _add_input(a)
+    a.add_argument("--previous", metavar="FILE", help="last year's report of the same agency (cross-year checks)")
+    a.add_argument("--json", action="store_true", help='print {"meta", "findings": [...]} as JSON')
+    a.add_argument(
+        "--severity",
+        choices=("error", "warning", "info"),
+        default="info",
+        help="least severity to list in the text output (default: info, i.e. all)",
+    )
+    a.set_defaults(func=cmd_audit)
+
+    c = sub.add_parser(
+        "checks",
+        help="list every check (id, severity, what it checks)",
+        description="List the registered checks; --markdown prints docs/checks.md.",
+    )
+    c.add_argument("--markdown", action="store_true", help="print the Markdown table of docs/checks.md")
+    c.set_defaults(func=cmd_checks)
     return parser
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from . import audit, read
+
+    report = read(args.file, encoding=args.encoding)
+    previous = read(args.previous, encoding=args.encoding) if args.previous else None
+    findings = audit(report, previous)
+    if args.json:
+        _print(findings.to_json(indent=1))
+        return EXIT_OK
+    least = {"error": 0, "warning": 1, "info": 2}[args.severity]
+    m = report.meta
+    counts = findings.counts()
+    lines = [
+        f"{m.agency or '(未识别单位)'}  {m.year or '(未识别年度)'}年  格式 {m.format}  来源 {m.source}",
+        f"错误 {counts['error']} 条  警示 {counts['warning']} 条  提示 {counts['info']} 条",
+        "",
+    ]
+    for f in findings:
+        if f.severity.rank > least:
+            continue
+        lines.append(f"[{f.severity.label}] {f.check}  {f.message}")
+        if f.source:
+            lines.append(f"        来源: {f.source}")
+    _print("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    from .checks import REGISTRY, checks_markdown
+
+    if args.markdown:
+        _print(checks_markdown().rstrip("\n"))
+    else:
+        for spec in REGISTRY.values():
+            _print(f"{spec.id:18s} {spec.severity.value:8s} {spec.title}:{spec.description}")
+    return EXIT_OK
 
 
 def cmd_parse(args: argparse.Namespace) -> int:

@@ -220,6 +220,13 @@ class Report:
             df[c] = df[c].astype("string")
         return df
 
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        """Derived rates (公开率, 不予公开率, 复议纠错率, …), formulas in ``giaudit.indicators``."""
+        from .indicators import compute
+
+        return compute(self.values)
+
     def explain(self) -> pd.DataFrame:
         """Which template row each value matched, with the label text and both sources."""
         tokens = self.document.tokens

@@ -1,0 +1,193 @@
+"""Findings: what the audit found, as one DataFrame with a fixed column order.
+
+Every finding names the check that made it, its severity, the canonical keys
+it reads, what the numbers should be (``expected``) and what the report
+prints (``actual``), a Chinese message that quotes the cells' labels and
+sources, and — when exactly one cell explains every failing equation it takes
+part in — that cell (``suspect``) with the value that makes them all hold and
+the likely slip behind it. The report's numbers are never changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+
+import pandas as pd
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警示", "info": "提示"}[self.value]
+
+
+COLUMNS = [
+    "check",
+    "severity",
+    "keys",
+    "expected",
+    "actual",
+    "difference",
+    "message",
+    "source",
+    "suspect_key",
+    "suspect_value",
+    "slip",
+    "message_en",
+]
+
+
+@dataclass
+class Finding:
+    check: str
+    severity: Severity
+    keys: tuple[str, ...]
+    message: str
+    expected: float | int | None = None
+    actual: float | int | None = None
+    source: str | None = None
+    message_en: str = ""
+    suspect: tuple[str, int | float] | None = None
+    slip: str | None = None
+    order: tuple = field(default=(), compare=False)
+
+    @property
+    def difference(self):
+        if self.expected is None or self.actual is None:
+            return None
+        return self.actual - self.expected
+
+    def to_dict(self) -> dict:
+        return {
+            "check": self.check,
+            "severity": self.severity.value,
+            "keys": list(self.keys),
+            "expected": _json_number(self.expected),
+            "actual": _json_number(self.actual),
+            "difference": _json_number(self.difference),
+            "message": self.message,
+            "message_en": self.message_en,
+            "source": self.source,
+            "suspect": {"key": self.suspect[0], "value": _json_number(self.suspect[1])} if self.suspect else None,
+            "slip": self.slip,
+        }
+
+
+def _json_number(v):
+    if v is None:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+@dataclass(frozen=True)
+class Result:
+    """One evaluated rule: passed, failed, or could not be verified (a part is missing)."""
+
+    check: str
+    keys: tuple[str, ...]
+    status: str  # "pass", "fail", "unverifiable"
+
+
+class Findings:
+    """The audit's result: ``df`` (one row per finding) and ``results`` (every rule evaluated)."""
+
+    def __init__(self, findings: list[Finding], results: list[Result], meta: dict, check_order: list[str]) -> None:
+        rank = {c: n for n, c in enumerate(check_order)}
+        self.items = sorted(
+            findings, key=lambda f: (f.severity.rank, rank.get(f.check, 999), f.order, f.keys, f.message)
+        )
+        self.results = pd.DataFrame(
+            [(r.check, list(r.keys), r.status) for r in results], columns=["check", "keys", "status"]
+        )
+        self.meta = meta
+        self.check_order = check_order
+
+    @property
+    def df(self) -> pd.DataFrame:
+        rows = [
+            (
+                f.check,
+                f.severity.value,
+                list(f.keys),
+                f.expected,
+                f.actual,
+                f.difference,
+                f.message,
+                f.source,
+                f.suspect[0] if f.suspect else None,
+                f.suspect[1] if f.suspect else None,
+                f.slip,
+                f.message_en,
+            )
+            for f in self.items
+        ]
+        df = pd.DataFrame(rows, columns=COLUMNS)
+        for c in ("expected", "actual", "difference", "suspect_value"):
+            df[c] = pd.array(df[c].tolist(), dtype="Float64")
+        for c in ("check", "severity", "message", "source", "suspect_key", "slip", "message_en"):
+            df[c] = df[c].astype("string")
+        return df
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __repr__(self) -> str:
+        counts = self.counts()
+        return f"<Findings error={counts['error']} warning={counts['warning']} info={counts['info']}>"
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Severity}
+        for f in self.items:
+            out[f.severity.value] += 1
+        return out
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.items if f.severity is Severity.ERROR]
+
+    def by_check(self, check: str) -> list[Finding]:
+        return [f for f in self.items if f.check == check]
+
+    def summary(self) -> pd.DataFrame:
+        """Per check: rules passed, failed and unverifiable, and findings by severity."""
+        from .checks import REGISTRY
+
+        rows = []
+        for cid in self.check_order:
+            spec = REGISTRY[cid]
+            res = self.results[self.results["check"] == cid]["status"].value_counts()
+            sev = pd.Series([f.severity.value for f in self.items if f.check == cid]).value_counts()
+            rows.append(
+                {
+                    "check": cid,
+                    "title": spec.title,
+                    "severity": spec.severity.value,
+                    "passed": int(res.get("pass", 0)),
+                    "failed": int(res.get("fail", 0)),
+                    "unverifiable": int(res.get("unverifiable", 0)),
+                    "errors": int(sev.get("error", 0)),
+                    "warnings": int(sev.get("warning", 0)),
+                    "infos": int(sev.get("info", 0)),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict:
+        return {"meta": self.meta, "findings": [f.to_dict() for f in self.items]}
+
+    def to_json(self, **kw) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kw)

@@ -1,0 +1,150 @@
+"""Numbers that a report's prose states, found with the patterns of templates/prose.toml.
+
+A ``Fact`` is one statement: which keys it speaks of, the number it gives (0 for
+a statement of none such as 未发生行政复议), the sentence quoted, and where.
+``breakdowns`` finds "共X条,其中a条,b条" statements for the prose arithmetic check.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_SENTENCE = re.compile(r"[^。!?！？;；\n]+[。!?！？;；]?")
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    label: str
+    keys: tuple[str, ...]
+    value: float | int
+    sentence: str
+    section: int
+    severity: str
+    also_consistent: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    total: int
+    parts: tuple[int, ...]
+    unit: str
+    sentence: str
+    section: int
+
+
+@dataclass(frozen=True)
+class _Spec:
+    id: str
+    label: str
+    keys: tuple[str, ...]
+    sections: tuple[int, ...]
+    severity: str
+    patterns: tuple[re.Pattern, ...]
+    context: str | None
+    exclude: str | None
+    also_consistent: tuple[tuple[str, ...], ...]
+
+
+@cache
+def _specs() -> tuple[tuple[_Spec, ...], tuple[_Spec, ...]]:
+    raw = tomllib.loads(resources.files("giaudit.templates").joinpath("prose.toml").read_text("utf-8"))
+
+    def spec(f: dict) -> _Spec:
+        return _Spec(
+            f["id"],
+            f["label"],
+            tuple(f.get("keys", ())),
+            tuple(f["sections"]),
+            f.get("severity", "info"),
+            tuple(re.compile(p) for p in f["patterns"]),
+            f.get("context"),
+            f.get("exclude"),
+            tuple(tuple(a) for a in f.get("also_consistent", ())),
+        )
+
+    return tuple(spec(f) for f in raw["facts"]), tuple(spec(f) for f in raw.get("statements", ()))
+
+
+_END = tuple("。!?！？;；:：")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a section; a long line that ends mid-sentence (hard-wrapped PDF text) joins the next."""
+    joined: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if joined and len(joined[-1]) >= 20 and not joined[-1].endswith(_END):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return [s.strip() for line in joined for s in _SENTENCE.findall(line) if s.strip()]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[ \t\u3000]+", "", unicodedata.normalize("NFKC", text))
+
+
+def _find(spec: _Spec, prose: dict[int, str]) -> list[tuple[float | int, str, int]]:
+    found = []
+    for section in spec.sections:
+        for sentence in sentences(prose.get(section, "")):
+            norm = _norm(sentence)
+            if spec.context and spec.context not in norm:
+                continue
+            if spec.exclude and spec.exclude in norm:
+                continue
+            for pattern in spec.patterns:
+                for m in pattern.finditer(norm):
+                    if pattern.groups:
+                        text = m.group(1)
+                        found.append((float(text) if "." in text else int(text), sentence, section))
+                    else:
+                        found.append((0, sentence, section))
+    return found
+
+
+def facts(prose: dict[int, str]) -> list[Fact]:
+    """Every number the prose states for a table cell (or a sum of cells)."""
+    out = []
+    for spec in _specs()[0]:
+        seen = set()
+        for value, sentence, section in _find(spec, prose):
+            if (value, sentence) in seen:
+                continue
+            seen.add((value, sentence))
+            out.append(
+                Fact(spec.id, spec.label, spec.keys, value, sentence, section, spec.severity, spec.also_consistent)
+            )
+    return out
+
+
+def statements(prose: dict[int, str]) -> dict[str, list[tuple[float | int, str, int]]]:
+    """Statements with no table cell of their own (the 信息处理费 of section 六)."""
+    return {spec.id: _find(spec, prose) for spec in _specs()[1]}
+
+
+_BREAKDOWN = re.compile(r"(\d+)([条件篇次个项])[^\d。]{0,3}?其中")
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([%％条件篇次个项场期人])")
+
+
+def breakdowns(prose: dict[int, str]) -> list[Breakdown]:
+    """ "…信息214条,其中A17条,B8条…" statements: a total and its parts, in one sentence."""
+    out = []
+    for section, text in prose.items():
+        for sentence in sentences(text):
+            norm = _norm(sentence)
+            m = _BREAKDOWN.search(norm)
+            if not m:
+                continue
+            total, unit = int(m.group(1)), m.group(2)
+            tail = norm[m.end() :]
+            parts = tuple(int(float(p)) for p, u in _PART.findall(tail) if u == unit and "." not in p)
+            if len(parts) >= 2:
+                out.append(Breakdown(total, parts, unit, sentence, section))
+    return out
