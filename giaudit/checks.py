@@ -9,6 +9,7 @@ A check that raises becomes an ``error`` finding, never a crash.
 
 from __future__ import annotations
 
+import itertools
 import re
 import traceback
 from collections.abc import Callable
@@ -136,7 +137,7 @@ def _equation_check(ctx: Context, check_id: str) -> None:
     eqs = [e for e in ctx.__dict__.setdefault("_equations", equations(ctx.report)) if e.check == check_id]
     status = ctx.__dict__.setdefault("_status", _evaluate_all(ctx))
     for eq in eqs:
-        state, res = status[eq]
+        state, _res = status[eq]
         ctx.result(eq.keys, state)
         if state == "unverifiable":
             present = [k for k in eq.keys if ctx.values.get(k) is not None]
@@ -207,7 +208,7 @@ def _shifted_values(ctx: Context, status) -> None:
         "legal_service",
         "other_org",
     ]
-    for a, b in zip(order, order[1:], strict=False):
+    for a, b in itertools.pairwise(order):
         if a in cols and b in cols and cols[a] == -cols[b] and cols[a] != 0:
             x, (src, dst) = abs(cols[a]), ((b, a) if cols[a] < 0 else (a, b))
             rows = [
