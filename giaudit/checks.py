@@ -210,7 +210,7 @@ def _shifted_values(ctx: Context, status) -> None:
     ]
     for a, b in itertools.pairwise(order):
         if a in cols and b in cols and cols[a] == -cols[b] and cols[a] != 0:
-            x, (src, dst) = abs(cols[a]), ((b, a) if cols[a] < 0 else (a, b))
+            x, (src, dst) = abs(cols[a]), ((b, a) if cols[a] > 0 else (a, b))  # parts exceed the total in src
             rows = [
                 e.rhs for e, (s, _) in status.items() if e.check == "t3.outcome_total" and e.lhs[0].endswith("." + src)
             ]
