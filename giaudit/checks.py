@@ -157,8 +157,9 @@ def _equation_check(ctx: Context, check_id: str) -> None:
         holding = [e for e, (s, _) in status.items() if s == "pass"]
         suspect = localise(eq, failing, holding, ctx.values)
         printed = "+".join(_fmt(ctx.values[k]) for k in eq.lhs)
+        printed_as = "印为" if len(eq.lhs) == 1 else "合计"
         msg = (
-            f"{eq.label}不成立:{'、'.join(ctx.label(k) for k in eq.lhs)}合计 {_fmt(left)},"
+            f"{eq.label}不成立:{'、'.join(ctx.label(k) for k in eq.lhs)}{printed_as} {_fmt(left)},"
             f"而各项之和为 {_fmt(right)}(相差 {_fmt(left - right)})"
         )
         slip_ = None
