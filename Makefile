@@ -6,7 +6,7 @@ SAMPLE ?= data/samples/jiangle-2024.txt
 OUT    ?= reports
 
 .DEFAULT_GOAL := help
-.PHONY: help audit test lint bench env env-test clean
+.PHONY: help audit test lint bench lab env env-test clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -14,27 +14,33 @@ help:  ## list the targets
 $(VENV)/.stamp-base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e ".[notebooks]"
 	@touch $@
 
 $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-base
-	$(BIN)/python -m pip install -q -e ".[test,parquet]"
+	$(BIN)/python -m pip install -q -e ".[notebooks,test,parquet]"
 	@touch $@
 
-env: $(VENV)/.stamp-base  ## create .venv with giaudit installed
+$(VENV)/.stamp-lab: pyproject.toml $(VENV)/.stamp-base
+	$(BIN)/python -m pip install -q -e ".[lab]"
+	@touch $@
+
+env: $(VENV)/.stamp-base  ## create .venv with giaudit and the notebook extras
 
 env-test: $(VENV)/.stamp-test  ## create .venv with the test extras
 
-audit: env  ## parse the bundled sample report and write its tables to reports/
+audit: env  ## audit the bundled sample and render its HTML write-up into reports/
 	@mkdir -p $(OUT)
-	$(BIN)/giaudit parse $(SAMPLE) > $(OUT)/jiangle-2024-tables.txt
-	$(BIN)/giaudit parse $(SAMPLE) --json > $(OUT)/jiangle-2024.json
-	@cat $(OUT)/jiangle-2024-tables.txt
+	$(BIN)/giaudit audit $(SAMPLE)
 	@echo
-	@echo "Result: $(OUT)/jiangle-2024-tables.txt and $(OUT)/jiangle-2024.json"
+	@path=$$($(BIN)/giaudit render $(SAMPLE) -o $(OUT)) && echo "Write-up: $$path"
 
-test: env-test  ## run every test
+test: env-test  ## run every test: pytest, then nbval on the notebooks
 	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg notebooks
+
+lab: $(VENV)/.stamp-lab  ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks
 
 lint: env-test  ## ruff
 	$(BIN)/ruff check giaudit tests benchmarks

@@ -63,6 +63,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.set_defaults(func=cmd_audit)
 
+    r = sub.add_parser(
+        "render",
+        help="write the HTML audit write-up (runs the notebooks)",
+        description="Run the audit notebooks on a report and write a self-contained HTML write-up.",
+    )
+    _add_input(r)
+    r.add_argument("--previous", metavar="FILE", help="last year's report of the same agency (cross-year checks)")
+    r.add_argument(
+        "-o", "--output", metavar="DIR", default="reports", help="folder for the write-up (default: reports)"
+    )
+    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language (default: zh)")
+    r.add_argument("--show-code", action="store_true", help="keep the code cells in the write-up")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=cmd_render)
+
     c = sub.add_parser(
         "checks",
         help="list every check (id, severity, what it checks)",
@@ -97,6 +112,26 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if f.source:
             lines.append(f"        来源: {f.source}")
     _print("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from . import read
+    from .render import render
+
+    report = read(args.file, encoding=args.encoding)
+    if args.previous:
+        read(args.previous, encoding=args.encoding)
+    path = render(
+        args.file,
+        args.previous,
+        args.output,
+        lang=args.lang,
+        show_code=args.show_code,
+        progress=not args.quiet,
+        parsed=report,
+    )
+    _print(str(path))
     return EXIT_OK
 
 

@@ -1,0 +1,389 @@
+"""Charts made for this data, titled and labelled in Chinese (``lang="en"`` for English).
+
+Every function returns a ``matplotlib.figure.Figure`` (made without pyplot, so
+a notebook shows it once and a script can save it). ``setup_fonts`` finds a
+font with Chinese glyphs: one the system has (Microsoft YaHei / SimHei on
+Windows, PingFang / Heiti on macOS, Noto Sans CJK on Linux), else the Noto
+Sans CJK SC that the ``notebooks`` extra installs (package ``mplfonts``).
+Labels come from the template; nothing here spells a label of the format.
+"""
+
+from __future__ import annotations
+
+import warnings
+from importlib import resources
+
+import numpy as np
+from matplotlib import font_manager, rcParams
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from .report import Report
+
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "STHeiti",
+    "Hiragino Sans GB",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Sarasa Gothic SC",
+    "Noto Sans CJK JP",
+)
+_BUNDLED = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
+PALETTE = ["#2f6f9f", "#7fb0d8", "#d9822b", "#c23b22", "#8e6bb1", "#9a9a9a", "#4c9a5b", "#e0b84c"]
+_FONT: list[str | None] = []
+
+
+def setup_fonts() -> str | None:
+    """Make matplotlib draw Chinese: returns the font family used, or None (with a warning) when there is none."""
+    if _FONT:
+        return _FONT[0]
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    family = next((f for f in CJK_FAMILIES if f in names), None)
+    if family is None:
+        try:
+            path = resources.files(_BUNDLED[0]).joinpath(_BUNDLED[1])
+            if path.is_file():
+                font_manager.fontManager.addfont(str(path))
+                family = font_manager.FontProperties(fname=str(path)).get_name()
+        except ModuleNotFoundError:
+            pass
+    if family is None:
+        warnings.warn(
+            "giaudit: no font with Chinese glyphs found, charts will show boxes; "
+            "install one with: pip install 'giaudit[notebooks]'",
+            stacklevel=2,
+        )
+    else:
+        rcParams["font.sans-serif"] = [family, *[f for f in rcParams["font.sans-serif"] if f != family]]
+        rcParams["font.family"] = "sans-serif"
+    rcParams["axes.unicode_minus"] = False  # CJK fonts may lack U+2212
+    _FONT.append(family)
+    return family
+
+
+def _t(zh: str, en: str, lang: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _figure(w: float, h: float) -> Figure:
+    setup_fonts()
+    fig = Figure(figsize=(w, h), dpi=110, layout="constrained")
+    return fig
+
+
+def _label(item, lang: str) -> str:
+    return item.label_en if lang == "en" else item.label
+
+
+def _title(report: Report, what: str) -> str:
+    m = report.meta
+    head = " ".join(str(x) for x in (m.agency, f"{m.year}年" if m.year else None) if x)
+    return f"{head} {what}".strip()
+
+
+def _bars(ax, labels, values, color, lang):
+    xs = np.arange(len(labels))
+    heights = [0 if v is None else v for v in values]
+    bars = ax.bar(xs, heights, color=color, width=0.6)
+    for x, v, b in zip(xs, values, bars, strict=True):
+        ax.annotate(
+            _t("缺失", "missing", lang) if v is None else f"{v:g}",
+            (x, b.get_height()),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
+    ax.set_xticks(xs, labels)
+    ax.set_ylim(0, max(heights + [1]) * 1.2)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    return bars
+
+
+def disclosure(report: Report, lang: str = "zh") -> Figure:
+    """Table 二: documents issued / repealed / in force, and licensing, penalty, coercion decisions."""
+    t2 = report.template.table("t2")
+    fig = _figure(10, 3.8)
+    left, right = fig.subplots(1, 2, width_ratios=[3, 2])
+    docs = [r for r in t2.rows if r.key in ("regulations", "normative_documents")]
+    cols = list(docs[0].columns)
+    width = 0.8 / len(cols)
+    xs = np.arange(len(docs))
+    for n, c in enumerate(cols):
+        vals = [report.values.get(f"t2.{r.key}.{c}") for r in docs]
+        bars = left.bar(
+            xs + (n - (len(cols) - 1) / 2) * width,
+            [v or 0 for v in vals],
+            width,
+            label=_label(t2.columns[c], lang),
+            color=PALETTE[n],
+        )
+        for b, v in zip(bars, vals, strict=True):
+            left.annotate(
+                _t("缺失", "n/a", lang) if v is None else f"{v:g}",
+                (b.get_x() + b.get_width() / 2, b.get_height()),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                xytext=(0, 2),
+                textcoords="offset points",
+            )
+    left.set_xticks(xs, [_label(r, lang) for r in docs])
+    left.legend(frameon=False, fontsize=9)
+    left.set_title(_t("规章和行政规范性文件(件)", "Regulations and normative documents", lang))
+    left.spines[["top", "right"]].set_visible(False)
+    acts = [r for r in t2.rows if "decisions" in r.columns]
+    _bars(
+        right,
+        [_label(r, lang) for r in acts],
+        [report.values.get(f"t2.{r.key}.decisions") for r in acts],
+        PALETTE[2],
+        lang,
+    )
+    right.set_title(_t("行政许可、处罚、强制处理决定(件)", "Licensing, penalty and coercion decisions", lang))
+    fig.suptitle(_title(report, _t("主动公开政府信息情况(表二)", "proactive disclosure (table 2)", lang)))
+    return fig
+
+
+def _t3(report: Report, row: str, col: str = "total"):
+    return report.values.get(f"t3.{row}.{col}")
+
+
+def _outcome_groups(report: Report) -> list[tuple[str, str, list[str]]]:
+    """(key, label, rows) of the six outcome groups of table 三, in the rows the report has."""
+    t3 = report.template.table("t3")
+    present = [r for r in t3.rows if f"t3.{r.key}.total" in report.cells]
+    groups = {g.key: g for g in t3.groups}
+    out = [
+        ("granted", t3.row("granted").label, ["granted"]),
+        ("partially_granted", t3.row("partially_granted").label.split("(区分")[0], ["partially_granted"]),
+    ]
+    for gkey in ("denied", "unable", "not_processed", "other"):
+        rows = [r.key for r in present if r.group == gkey]
+        if gkey == "other" and "other_total" in [r.key for r in present]:
+            rows = ["other_total"]
+        out.append((gkey, groups[gkey].label, rows))
+    return out
+
+
+def applicant_mix(report: Report, lang: str = "zh") -> Figure:
+    """Who applied: new requests by applicant type."""
+    t3 = report.template.table("t3")
+    cols = [c for c in t3.columns.values() if c.key != "total"]
+    vals = [_t3(report, "new_requests", c.key) for c in cols]
+    fig = _figure(7, 3.2)
+    ax = fig.subplots()
+    ys = np.arange(len(cols))[::-1]
+    ax.barh(ys, [v or 0 for v in vals], color=PALETTE[0])
+    for y, v in zip(ys, vals, strict=True):
+        ax.annotate(
+            _t("缺失", "missing", lang) if v is None else f"{v:g}",
+            (v or 0, y),
+            va="center",
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=9,
+        )
+    ax.set_yticks(ys, [_label(c, lang) for c in cols])
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_title(report, _t("本年新收申请的申请人构成(件)", "new requests by applicant (table 3)", lang)))
+    return fig
+
+
+def outcomes(report: Report, lang: str = "zh") -> Figure:
+    """What happened: outcome shares per applicant column, stacked, with the totals printed."""
+    t3 = report.template.table("t3")
+    groups = _outcome_groups(report)
+    cols = [c for c in t3.columns.values() if (_t3(report, "total_processed", c.key) or 0) > 0] or [t3.columns["total"]]
+    fig = _figure(9, 1.2 + 0.55 * len(cols))
+    ax = fig.subplots()
+    ys = np.arange(len(cols))[::-1]
+    left = np.zeros(len(cols))
+    for n, (gkey, label, rows) in enumerate(groups):
+        vals = np.array([sum(_t3(report, r, c.key) or 0 for r in rows) for c in cols], dtype=float)
+        totals = np.array([_t3(report, "total_processed", c.key) or 0 for c in cols], dtype=float)
+        share = np.divide(vals, totals, out=np.zeros_like(vals), where=totals > 0)
+        ax.barh(ys, share, left=left, color=PALETTE[n], label=label if lang != "en" else gkey.replace("_", " "))
+        for y, s, v, x0 in zip(ys, share, vals, left, strict=True):
+            if s >= 0.06:
+                ax.text(x0 + s / 2, y, f"{v:g}", ha="center", va="center", fontsize=8, color="white")
+        left += share
+    ax.set_yticks(ys, [f"{_label(c, lang)}({_t3(report, 'total_processed', c.key) or 0:g})" for c in cols])
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
+    ax.legend(ncols=3, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_title(report, _t("本年度办理结果构成(按申请人,括号内为(七)总计)", "outcomes by applicant", lang)))
+    return fig
+
+
+def reasons(report: Report, lang: str = "zh") -> Figure:
+    """Why not: every reason under 不予公开, 无法提供 and 不予处理 (总计 column), coloured by group."""
+    t3 = report.template.table("t3")
+    panels = [g for g in _outcome_groups(report) if g[0] in ("denied", "unable", "not_processed")]
+    labels, vals, colors, handles = [], [], [], []
+    for (gkey, glabel, rows), color in zip(panels, (PALETTE[2], PALETTE[3], PALETTE[4]), strict=True):
+        handles.append(Patch(color=color, label=glabel if lang != "en" else gkey.replace("_", " ")))
+        for r in rows:
+            labels.append(_label(t3.row(r), lang).split(".", 1)[-1])
+            vals.append(_t3(report, r))
+            colors.append(color)
+    fig = _figure(8, 0.28 * len(labels) + 1.4)
+    ax = fig.subplots()
+    ys = np.arange(len(labels))[::-1]
+    ax.barh(ys, [v or 0 for v in vals], color=colors)
+    for y, v in zip(ys, vals, strict=True):
+        ax.annotate(
+            _t("缺失", "missing", lang) if v is None else f"{v:g}",
+            (v or 0, y),
+            va="center",
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_yticks(ys, labels, fontsize=8)
+    ax.set_xlim(0, max([v or 0 for v in vals] + [1]) * 1.15)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="lower right")
+    ax.set_title(_title(report, _t("不予公开、无法提供、不予处理的理由(总计列,件)", "reasons (total column)", lang)))
+    return fig
+
+
+def review_litigation(report: Report, lang: str = "zh") -> Figure:
+    """Table 四: outcomes of administrative review and of the two kinds of litigation."""
+    t4 = report.template.table("t4")
+    outcomes_ = [c for c in t4.columns.values() if c.key != "total"]
+    fig = _figure(8, 3.2)
+    ax = fig.subplots()
+    ys = np.arange(len(t4.rows))[::-1]
+    left = np.zeros(len(t4.rows))
+    for n, c in enumerate(outcomes_):
+        vals = np.array([report.values.get(f"t4.{r.key}.{c.key}") or 0 for r in t4.rows], dtype=float)
+        ax.barh(ys, vals, left=left, color=PALETTE[n], label=_label(c, lang))
+        left += vals
+    for y, r in zip(ys, t4.rows, strict=True):
+        total = report.values.get(f"t4.{r.key}.total")
+        ax.annotate(
+            f"{_t('总计', 'total', lang)} {'—' if total is None else f'{total:g}'}",
+            (left[list(ys).index(y)], y),
+            va="center",
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=9,
+        )
+    ax.set_yticks(ys, [_label(r, lang) for r in t4.rows])
+    ax.set_xlim(0, max(left.max() * 1.25, 1))
+    ax.legend(ncols=4, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(
+        _title(report, _t("政府信息公开行政复议、行政诉讼情况(表四,件)", "review and litigation (table 4)", lang))
+    )
+    return fig
+
+
+def reconciliation_grid(report: Report, findings=None, lang: str = "zh") -> Figure:
+    """Table 三 as printed, each cell coloured: adds up, in a failing equation, the suspect cell, or missing."""
+    t3 = report.template.table("t3")
+    rows = [r for r in t3.rows if f"t3.{r.key}.total" in report.cells]
+    cols = list(t3.columns.values())
+    failing, suspects = set(), set()
+    for f in findings or ():
+        if f.check.startswith("t3.") and f.severity.value == "error":
+            failing.update(f.keys)
+            if f.suspect:
+                suspects.add(f.suspect[0])
+    colors = {"ok": "#e8f1e4", "fail": "#f6d5cf", "suspect": "#d9822b", "missing": "#e6e6e6"}
+    fig = _figure(9, 0.32 * len(rows) + 1.6)
+    ax = fig.subplots()
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            key = f"t3.{r.key}.{c.key}"
+            v = report.values.get(key)
+            state = "suspect" if key in suspects else "fail" if key in failing else "missing" if v is None else "ok"
+            ax.add_patch(_rect(j, i, colors[state]))
+            ax.text(
+                j + 0.5,
+                i + 0.5,
+                "—" if v is None else f"{v:g}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if state == "suspect" else "#222222",
+            )
+    ax.set_xlim(0, len(cols))
+    ax.set_ylim(len(rows), 0)
+    ax.set_xticks(np.arange(len(cols)) + 0.5, [_label(c, lang) for c in cols], fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks(np.arange(len(rows)) + 0.5, [_short(_label(r, lang)) for r in rows], fontsize=8)
+    ax.tick_params(length=0)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    legend = [
+        Patch(color=colors["ok"], label=_t("等式成立", "adds up", lang)),
+        Patch(color=colors["fail"], label=_t("所在等式不成立", "in a failing equation", lang)),
+        Patch(color=colors["suspect"], label=_t("疑似出错单元格", "suspect cell", lang)),
+        Patch(color=colors["missing"], label=_t("缺失(不按0计)", "missing (not 0)", lang)),
+    ]
+    ax.legend(handles=legend, ncols=4, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, 0.0))
+    ax.set_title(_title(report, _t("表三核对:各单元格所在等式是否成立", "table 3 reconciliation", lang)), pad=24)
+    return fig
+
+
+def _rect(x: float, y: float, color: str):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), 1, 1, facecolor=color, edgecolor="white", linewidth=1.5)
+
+
+def _short(label: str, n: int = 22) -> str:
+    return label if len(label) <= n else label[: n - 1] + "…"
+
+
+def indicator_bars(report: Report, lang: str = "zh") -> Figure:
+    """The derived rates (公开率 …) as horizontal bars; undefined ones say so."""
+    df = report.indicators
+    fig = _figure(7, 0.35 * len(df) + 1)
+    ax = fig.subplots()
+    ys = np.arange(len(df))[::-1]
+    vals = [
+        None if v is None or v != v else float(v) for v in df["value"].astype(object).where(df["value"].notna(), None)
+    ]
+    ax.barh(ys, [v or 0 for v in vals], color=PALETTE[0])
+    for y, v in zip(ys, vals, strict=True):
+        ax.annotate(
+            _t("无法计算(分母为0或缺失)", "undefined", lang) if v is None else f"{v:.1%}",
+            (v or 0, y),
+            va="center",
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_yticks(ys, df["label_en" if lang == "en" else "label"].tolist(), fontsize=9)
+    ax.set_xlim(0, 1.3)
+    ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_title(report, _t("派生指标", "derived indicators", lang)))
+    return fig
+
+
+__all__ = [
+    "applicant_mix",
+    "disclosure",
+    "indicator_bars",
+    "outcomes",
+    "reasons",
+    "reconciliation_grid",
+    "review_litigation",
+    "setup_fonts",
+]

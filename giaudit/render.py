@@ -1,0 +1,141 @@
+"""The HTML audit write-up: the three notebooks run with papermill, rendered with nbconvert.
+
+One kernel runs the notebooks combined (the write-up's summary of findings
+first, then 01, 02, 03; their ``parameters`` cells replaced by the injected
+one, the interactive cells left out), so a write-up costs one kernel start.
+nbconvert exports it without code cells, images embedded; the template's
+scripts are removed, so the file is self-contained and runs nothing. Report text reaches the page only through escaped outputs.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from .errors import MissingDependency
+from .report import Report
+
+NOTEBOOKS = ("01_disclosure_counts.ipynb", "02_request_outcomes.ipynb", "03_reconciliation_checks.ipynb")
+SUMMARY = """import giaudit
+from giaudit import views
+
+views.notebook_setup()
+_report = giaudit.read(views.resolve(report_path))
+_previous = giaudit.read(views.resolve(previous_path)) if previous_path else None
+views.summary(_report, giaudit.audit(_report, _previous), lang)"""
+# The write-up needs no script (no widgets, no math): every <script> element nbconvert's template adds
+# (MathJax, Mermaid, require.js loaders) is removed. Report text is escaped, so it holds no element at all.
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
+
+
+def notebooks_dir() -> Path:
+    """The folder of the notebooks: the project's notebooks/ (also packaged as giaudit/notebooks)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "notebooks", here / "notebooks"):
+        if (candidate / NOTEBOOKS[0]).exists():
+            return candidate
+    try:
+        packaged = Path(str(resources.files("giaudit.notebooks")))
+        if (packaged / NOTEBOOKS[0]).exists():
+            return packaged
+    except ModuleNotFoundError:
+        pass
+    raise FileNotFoundError("giaudit's notebooks are not installed; run from a checkout of the project")
+
+
+def _require():
+    try:
+        import nbconvert  # noqa: F401
+        import nbformat  # noqa: F401
+        import papermill  # noqa: F401
+    except ImportError as exc:
+        raise MissingDependency("giaudit render", "notebook rendering", "notebooks") from exc
+
+
+def combined_notebook(folder: Path | None = None):
+    """The write-up as one notebook: summary cell, then 01-03 without their own parameters and interactive cells."""
+    import nbformat
+
+    folder = folder or notebooks_dir()
+    books = [nbformat.read(folder / name, as_version=4) for name in NOTEBOOKS]
+    nb = copy.deepcopy(books[0])
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", ()))
+    cells = [params, nbformat.v4.new_code_cell(SUMMARY)]
+    for book in books:
+        for cell in book.cells:
+            tags = cell.metadata.get("tags", ())
+            if "parameters" in tags or "interactive" in tags:
+                continue
+            cells.append(copy.deepcopy(cell))
+    for cell in cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb.cells = cells
+    return nb
+
+
+def render(
+    report: str | Path,
+    previous: str | Path | None = None,
+    out_dir: str | Path = "reports",
+    *,
+    lang: str = "zh",
+    show_code: bool = False,
+    progress: bool = True,
+    parsed: Report | None = None,
+) -> Path:
+    """Run the notebooks on a report and write ``<out_dir>/<stem>-audit.html``; returns its path."""
+    _require()
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+
+    from . import read
+
+    parsed = parsed or read(report)  # bad input fails here, with its one-line reason
+    if previous:
+        read(previous)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    folder = notebooks_dir()
+    # the kernel papermill starts is this interpreter's, not whatever "python" is first on PATH
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    with tempfile.TemporaryDirectory(prefix="giaudit-") as tmp:
+        src, done = Path(tmp) / "writeup.ipynb", Path(tmp) / "writeup-run.ipynb"
+        nbformat.write(combined_notebook(folder), src)
+        if progress:
+            print(f"giaudit: 运行审核笔记本 (running the notebooks) on {report}", file=sys.stderr)
+        papermill.execute_notebook(
+            str(src),
+            str(done),
+            cwd=str(folder),
+            progress_bar=progress,
+            log_output=False,
+            parameters={
+                "report_path": str(Path(report).resolve()),
+                "previous_path": str(Path(previous).resolve()) if previous else "",
+                "lang": lang,
+            },
+        )
+        executed = nbformat.read(done, as_version=4)
+    m = parsed.meta
+    title = f"{m.agency or '未识别单位'} {m.year or ''}年政府信息公开工作年度报告审核"
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=not show_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(executed, resources={"metadata": {"name": title}})
+    body = _SCRIPT.sub("", body)
+    target = out_dir / f"{Path(report).stem}-audit.html"
+    part = target.with_suffix(".html.part")
+    part.write_text(body, "utf-8")
+    part.replace(target)
+    return target

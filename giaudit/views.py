@@ -1,0 +1,192 @@
+"""Tables for people: what the notebooks and the write-up show, built from a Report and its Findings.
+
+Each function returns a DataFrame with Chinese headers (English with
+``lang="en"``); report text in it is data, and pandas escapes it when the
+table is rendered as HTML. ``summary_html`` is the one place that writes HTML
+itself, and it escapes every piece of report text it quotes.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from . import prose as prose_facts
+from .findings import Findings, Severity
+from .report import Report
+
+
+def _h(zh: str, en: str, lang: str) -> str:
+    return en if lang == "en" else zh
+
+
+def resolve(path: str, base: str | Path | None = None) -> str:
+    """A report path as given, else relative to ``base`` (a notebook's folder), else as given (read() says why)."""
+    if not path or Path(path).exists() or base is None:
+        return path
+    candidate = Path(base) / path
+    return str(candidate) if candidate.exists() else path
+
+
+def overview(report: Report, lang: str = "zh") -> pd.DataFrame:
+    """The report at a glance: agency, year, format, sections found, values read, warnings."""
+    m = report.meta
+    sections = report.extraction.sections
+    found = sum(v is not None for v in report.values.values())
+    rows = [
+        (_h("单位", "agency", lang), m.agency or _h("未识别", "unknown", lang)),
+        (_h("报告年度", "year", lang), m.year if m.year else _h("未识别", "unknown", lang)),
+        (_h("格式", "format", lang), f"{m.format}({report.template.name})"),
+        (_h("来源", "source", lang), f"{Path(m.source).name}({m.kind}, {m.encoding or '—'})"),
+        (
+            _h("六个部分", "sections", lang),
+            " ".join(f"{s.label[0]}{'✓' if s.number in sections else '✗'}" for s in report.template.sections),
+        ),
+        (_h("读出数值", "values read", lang), f"{found}/{len(report.values)}"),
+        (_h("读取提示", "reader warnings", lang), len(report.warnings)),
+    ]
+    return pd.DataFrame(rows, columns=[_h("项目", "item", lang), _h("内容", "value", lang)]).set_index(
+        _h("项目", "item", lang)
+    )
+
+
+def prose_vs_tables(report: Report, lang: str = "zh") -> pd.DataFrame:
+    """Every number the prose states next to the table's number, agreeing or not, with the sentence."""
+    rows = []
+    for f in prose_facts.facts(report.prose):
+        table = [report.values.get(k) for k in f.keys]
+        total = None if any(v is None for v in table) else sum(table)
+        agree = "—" if total is None else ("一致" if total == f.value else "不一致")
+        if lang == "en":
+            agree = {"—": "n/a", "一致": "agrees", "不一致": "DIFFERS"}[agree]
+        rows.append((f.label, f"第{'〇一二三四五六'[f.section]}部分", f.value, total, agree, f.sentence))
+    cols = [
+        _h("项目", "item", lang),
+        _h("位置", "where", lang),
+        _h("正文", "prose", lang),
+        _h("表格", "table", lang),
+        _h("是否一致", "agree", lang),
+        _h("原文", "sentence", lang),
+    ]
+    df = pd.DataFrame(rows, columns=cols)
+    for c in cols[2:4]:
+        numbers = [v for v in df[c] if v is not None]
+        whole = all(float(v).is_integer() for v in numbers)
+        df[c] = pd.array(
+            [None if v is None else (int(v) if whole else v) for v in df[c]], dtype="Int64" if whole else "Float64"
+        )
+    return df
+
+
+def notebook_setup() -> None:
+    """Show whole messages and tables in notebooks, and draw Chinese in charts."""
+    from .plots import setup_fonts
+
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", 200)
+    setup_fonts()
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import print_figure
+        from matplotlib.figure import Figure
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:  # giaudit.plots builds figures without pyplot: show them as PNG
+        shell.display_formatter.formatters["image/png"].for_type(
+            Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight")
+        )
+
+
+def checks_status(findings: Findings, lang: str = "zh") -> pd.DataFrame:
+    """Every check: rules passed / failed / unverifiable, and findings by severity."""
+    df = findings.summary()
+    names = {
+        "check": _h("检查", "check", lang),
+        "title": _h("名称", "title", lang),
+        "severity": _h("级别", "severity", lang),
+        "passed": _h("通过", "passed", lang),
+        "failed": _h("不通过", "failed", lang),
+        "unverifiable": _h("无法核验", "unverifiable", lang),
+        "errors": _h("错误", "errors", lang),
+        "warnings": _h("警示", "warnings", lang),
+        "infos": _h("提示", "infos", lang),
+    }
+    if lang == "en":
+        from .checks import REGISTRY
+
+        df["title"] = [REGISTRY[c].title_en for c in df["check"]]
+    return df.rename(columns=names).set_index(names["check"])
+
+
+def findings_table(findings: Findings, severity: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Findings with their message, source and suspect cell; ``severity`` keeps that level and worse."""
+    least = Severity(severity).rank if severity else 2
+    rows = [
+        (
+            f.severity.label if lang != "en" else f.severity.value,
+            f.check,
+            f.message_en if lang == "en" and f.message_en else f.message,
+            f.source or "",
+            f"{f.suspect[0]} → {f.suspect[1]:g}" if f.suspect else "",
+            (f.slip or "").split(" (")[0],
+        )
+        for f in findings
+        if f.severity.rank <= least
+    ]
+    cols = [
+        _h("级别", "severity", lang),
+        _h("检查", "check", lang),
+        _h("发现", "finding", lang),
+        _h("来源", "source", lang),
+        _h("疑似单元格 → 建议值", "suspect → value", lang),
+        _h("可能原因", "slip", lang),
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def summary_html(report: Report, findings: Findings, lang: str = "zh") -> str:
+    """The write-up's head: title with agency and year, and the findings summary. All report text escaped."""
+    m = report.meta
+    e = html.escape
+    counts = findings.counts()
+    title = f"{m.agency or _h('未识别单位', 'unknown agency', lang)} {m.year or ''}" + _h(
+        "年政府信息公开工作年度报告审核", " annual report audit", lang
+    )
+    items = (
+        "".join(
+            f"<li><b>[{e(f.severity.label if lang != 'en' else f.severity.value)}]</b> {e(f.message if lang != 'en' else f.message_en or f.message)}"
+            f"{'<br><small>' + e(_h('来源', 'source', lang)) + ': ' + e(f.source) + '</small>' if f.source else ''}</li>"
+            for f in findings
+            if f.severity is not Severity.INFO
+        )
+        or f"<li>{e(_h('未发现错误或警示。', 'No errors or warnings.', lang))}</li>"
+    )
+    return (
+        f'<div class="giaudit-summary"><h1>{e(title)}</h1>'
+        f"<p>{e(_h('来源', 'source', lang))}: {e(Path(m.source).name)} · {e(_h('格式', 'format', lang))} {e(m.format)} · "
+        f"{e(_h('错误', 'errors', lang))} {counts['error']} · {e(_h('警示', 'warnings', lang))} {counts['warning']} · "
+        f"{e(_h('提示', 'notes', lang))} {counts['info']}</p>"
+        f"<h2>{e(_h('审核发现摘要', 'Summary of findings', lang))}</h2><ol>{items}</ol></div>"
+    )
+
+
+class Html:
+    """Display wrapper for HTML that giaudit built (and escaped) itself."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", " ", self.markup)).strip()
+
+
+def summary(report: Report, findings: Findings, lang: str = "zh") -> Html:
+    return Html(summary_html(report, findings, lang))
