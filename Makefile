@@ -47,6 +47,7 @@ lint: env-test  ## ruff
 
 bench: env-test  ## run the benchmarks and rewrite docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_parse.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/bench_render.py --write docs/benchmarks.md
 
 clean:  ## remove the environment and generated output
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

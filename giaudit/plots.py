@@ -195,6 +195,8 @@ def applicant_mix(report: Report, lang: str = "zh") -> Figure:
             fontsize=9,
         )
     ax.set_yticks(ys, [_label(c, lang) for c in cols])
+    ax.set_xlim(0, max([v or 0 for v in vals] + [1]) * 1.15)
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(_title(report, _t("本年新收申请的申请人构成(件)", "new requests by applicant (table 3)", lang)))
     return fig

@@ -104,23 +104,22 @@ def render(
     out_dir.mkdir(parents=True, exist_ok=True)
     folder = notebooks_dir()
     # the kernel papermill starts is this interpreter's, not whatever "python" is first on PATH
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    bin_dir = str(Path(sys.executable).parent)
+    if not os.environ.get("PATH", "").startswith(bin_dir + os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     with tempfile.TemporaryDirectory(prefix="giaudit-") as tmp:
         src, done = Path(tmp) / "writeup.ipynb", Path(tmp) / "writeup-run.ipynb"
         nbformat.write(combined_notebook(folder), src)
         if progress:
             print(f"giaudit: 运行审核笔记本 (running the notebooks) on {report}", file=sys.stderr)
+        # run in the caller's folder, so paths read (and quoted as sources) are the ones the user gave
         papermill.execute_notebook(
             str(src),
             str(done),
-            cwd=str(folder),
+            cwd=os.getcwd(),
             progress_bar=progress,
             log_output=False,
-            parameters={
-                "report_path": str(Path(report).resolve()),
-                "previous_path": str(Path(previous).resolve()) if previous else "",
-                "lang": lang,
-            },
+            parameters={"report_path": str(report), "previous_path": str(previous) if previous else "", "lang": lang},
         )
         executed = nbformat.read(done, as_version=4)
     m = parsed.meta

@@ -165,12 +165,17 @@ def summary_html(report: Report, findings: Findings, lang: str = "zh") -> str:
         or f"<li>{e(_h('未发现错误或警示。', 'No errors or warnings.', lang))}</li>"
     )
     return (
+        f"<style>{_CSS}</style>"
         f'<div class="giaudit-summary"><h1>{e(title)}</h1>'
         f"<p>{e(_h('来源', 'source', lang))}: {e(Path(m.source).name)} · {e(_h('格式', 'format', lang))} {e(m.format)} · "
         f"{e(_h('错误', 'errors', lang))} {counts['error']} · {e(_h('警示', 'warnings', lang))} {counts['warning']} · "
         f"{e(_h('提示', 'notes', lang))} {counts['info']}</p>"
         f"<h2>{e(_h('审核发现摘要', 'Summary of findings', lang))}</h2><ol>{items}</ol></div>"
     )
+
+
+# Tables of text read better left-aligned; nbconvert's lab template right-aligns every cell.
+_CSS = ".jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left; vertical-align: top; }"
 
 
 class Html:
