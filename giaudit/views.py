@@ -175,7 +175,7 @@ def summary_html(report: Report, findings: Findings, lang: str = "zh") -> str:
 
 
 # Tables of text read better left-aligned; nbconvert's lab template right-aligns every cell.
-_CSS = ".jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left; vertical-align: top; }"
+_CSS = ".jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left !important; vertical-align: top; }"
 
 
 class Html:
