@@ -431,12 +431,16 @@ def check_prose_tables(ctx: Context) -> None:
             continue
         ctx.result(fact.keys, "fail")
         sev = Severity(fact.severity)
+        scope = ""
+        if fact.scope:  # the sentence may count a narrower unit (「代表」「本级」…) than the tables
+            sev = Severity.WARNING if sev is Severity.ERROR else sev
+            scope = f"(句中有「{fact.scope}」,正文所指范围可能与表格不同,请核实)"
         suspect = (fact.keys[0], fact.value) if len(fact.keys) == 1 else None
         ctx.add(
             sev,
             fact.keys,
             f"正文第{'〇一二三四五六'[fact.section]}部分称{fact.label}为 {_fmt(fact.value)},而{where}"
-            f"{'(合计 ' + _fmt(total) + ')' if len(fact.keys) > 1 else ''}。原文:「{fact.sentence}」",
+            f"{'(合计 ' + _fmt(total) + ')' if len(fact.keys) > 1 else ''}{scope}。原文:「{fact.sentence}」",
             message_en=f"prose says {fact.id} = {_fmt(fact.value)}, table says {_fmt(total)}",
             expected=total,
             actual=fact.value,

@@ -211,6 +211,10 @@ def _run_after_header(tokens, parsed, cores, start: int, hi: int, index, headers
     return run if any(not parsed[i].missing for i in run) else []
 
 
+LEADING_BLANKS = "跳过了标签后的空白单元格"
+RECOVERED = "标签未能识别,按模板顺序确定"
+
+
 def _last_content(tokens: list[Token]) -> int:
     """Index of the last token that is not a row break: where a truncated text ends."""
     j = len(tokens) - 1
@@ -231,7 +235,7 @@ def _fit(
         if all(parsed[i].missing for i in run[k:]):
             return tuple(run[:k]), None
         if all(parsed[i].missing for i in run[:extra]):
-            return tuple(run[extra:]), None if header_padding else f"跳过了行首 {extra} 个空白单元格"
+            return tuple(run[extra:]), None if header_padding else LEADING_BLANKS
         return tuple(run[:k]), f"其后还有 {extra} 个数字未归属任何行"
     if n and at_end and any(not parsed[i].missing for i in run):
         return tuple(run), f"文本在此行中断,仅有 {n}/{k} 个数值"
@@ -304,13 +308,97 @@ def match_table(
                 continue
             candidates.append(_Candidate(order[key], key, i, values, note))
     chain = _best_chain(candidates)
+    warnings: list[str] = []
+    chain = _drop_conflicting_duplicates(chain, candidates, parsed, tokens, table, warnings)
     matches = [RowMatch(table.id, c.row, c.label, c.values, c.note) for c in chain]
-    warnings = []
+    matches = _fill_gaps(tokens, parsed, table, matches, warnings)
     matched = {m.row for m in matches}
     for key, why in unfit.items():
         if key not in matched:
             warnings.append(f"{table.id}.{key}: 数值个数不符,未识别 ({why})")
+    padded = [table.row(m.row).label for m in matches if m.note == LEADING_BLANKS]
+    if padded:
+        warnings.append(
+            f"{table.id}: {len(padded)} 行的标签与数值之间有空白单元格(合并单元格或多余的空列),已跳过:"
+            + "、".join(padded)
+        )
     return matches, warnings
+
+
+def _numbers(parsed, values) -> tuple:
+    return tuple(parsed[i].number for i in values)
+
+
+def _drop_conflicting_duplicates(chain, candidates, parsed, tokens, table, warnings):
+    """A row printed twice: the same numbers are kept once; different numbers cannot both be right."""
+    out = []
+    for c in chain:
+        others = [
+            d
+            for d in candidates
+            if d.row == c.row and d.label != c.label and any(not parsed[i].missing for i in d.values)
+        ]
+        if not others:
+            out.append(c)
+            continue
+        label = table.row(c.row).label
+        if all(_numbers(parsed, d.values) == _numbers(parsed, c.values) for d in others):
+            warnings.append(f"{table.id}.{c.row}: 「{label}」行重复出现({tokens[others[0].label].loc}),数值相同,取其一")
+            out.append(c)
+        else:
+            where = "、".join(str(tokens[d.label].loc) for d in [c, *others])
+            warnings.append(f"{table.id}.{c.row}: 「{label}」行出现多次且数值不同({where}),无法确定,按缺失处理")
+    return out
+
+
+def _fill_gaps(tokens, parsed, table: tpl.Table, matches: list[RowMatch], warnings: list[str]) -> list[RowMatch]:
+    """Rows between two recognised rows whose labels were lost or garbled, placed by the template's order.
+
+    Between rows A and B the template expects the rows in between; when the tokens
+    there hold exactly that many rows of numbers (a run of k values each, or one run
+    of n*k values after a group label whose sub-labels were dropped), the numbers can
+    only mean one thing and are assigned in order, with a warning. Any other count is
+    left missing and explained.
+    """
+    order = {r.key: n for n, r in enumerate(table.rows)}
+    out = list(matches)
+    for a, b in zip(matches, matches[1:], strict=False):
+        between = [r for r in table.rows[order[a.row] + 1 : order[b.row]] if not r.optional]
+        if not between or a.label < 0 or b.label < 0:
+            continue
+        k = len(between[0].columns)
+        chunks, labels, i = [], [], a.end + 1
+        while i < b.label:
+            if tokens[i].kind == BREAK or parsed[i] is None:
+                i += 1
+                continue
+            run = _value_run(tokens, parsed, i, b.label)
+            values, note = _fit(run, k, parsed, False)
+            if values is not None and note in (None, LEADING_BLANKS):
+                chunks.append(values)
+            elif len(run) % k == 0:
+                chunks.extend(tuple(run[j : j + k]) for j in range(0, len(run), k))
+            else:
+                chunks.append(None)
+            seen = [tokens[j].text for j in range(a.end + 1, run[0]) if tokens[j].kind != BREAK and parsed[j] is None]
+            labels.append(seen[-1] if seen else "")
+            i = run[-1] + 1
+        if not chunks:
+            continue
+        names = "、".join(f"「{r.label}」" for r in between)
+        if len(chunks) == len(between) and all(c is not None for c in chunks):
+            for row, values in zip(between, chunks, strict=True):
+                out.append(RowMatch(table.id, row.key, -1, values, RECOVERED))
+            printed = "、".join(f"「{x}」" for x in dict.fromkeys(labels) if x) or "无"
+            warnings.append(
+                f"{table.id}: {names} 的标签未能识别(原文标签:{printed}),按模板顺序确定了这 {len(between)} 行数值"
+            )
+        else:
+            warnings.append(
+                f"{table.id}: {names} 处有 {len([c for c in chunks if c])} 组数值,与模板的 {len(between)} 行"
+                f"不能一一对应,按缺失处理"
+            )
+    return sorted(out, key=lambda m: order[m.row])
 
 
 def _best_chain(cands: list[_Candidate]) -> list[_Candidate]:
@@ -519,6 +607,6 @@ def _missing_warnings(template, sections, matches, cells) -> list[str]:
             for r in missing:
                 out.append(f"{table.id}.{r.key}: 未找到「{r.label}」行")
     for m in matches:
-        if m.note:
+        if m.note and m.note not in (LEADING_BLANKS, RECOVERED):  # those are summed up per table
             out.append(f"{m.table}.{m.row}: {m.note}")
     return out

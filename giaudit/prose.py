@@ -27,6 +27,7 @@ class Fact:
     section: int
     severity: str
     also_consistent: tuple[tuple[str, ...], ...] = ()
+    scope: str | None = None  # a word saying the sentence may count a narrower unit than the tables
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,13 @@ class _Spec:
 
 
 @cache
+def _raw() -> dict:
+    return tomllib.loads(resources.files("giaudit.templates").joinpath("prose.toml").read_text("utf-8"))
+
+
+@cache
 def _specs() -> tuple[tuple[_Spec, ...], tuple[_Spec, ...]]:
-    raw = tomllib.loads(resources.files("giaudit.templates").joinpath("prose.toml").read_text("utf-8"))
+    raw = _raw()
 
     def spec(f: dict) -> _Spec:
         return _Spec(
@@ -118,8 +124,11 @@ def facts(prose: dict[int, str]) -> list[Fact]:
             if (value, sentence) in seen:
                 continue
             seen.add((value, sentence))
+            scope = next((w for w in _raw().get("scope_markers", ()) if w in _norm(sentence)), None)
             out.append(
-                Fact(spec.id, spec.label, spec.keys, value, sentence, section, spec.severity, spec.also_consistent)
+                Fact(
+                    spec.id, spec.label, spec.keys, value, sentence, section, spec.severity, spec.also_consistent, scope
+                )
             )
     return out
 

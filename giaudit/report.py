@@ -55,6 +55,8 @@ def detect_meta(doc: Document, extraction: Extraction) -> tuple[Meta, list[str]]
     if doc.title and (m := _TITLE.search(tpl.normalize(doc.title))):
         agency = _JUNK_PREFIX.sub("", m["agency"]).strip(" _-:：") or None
         year = int(m["year"])
+    if agency is None and doc.title:  # "淮安市洪泽区人民政府" on the line above "2024年…年度报告"
+        agency = _line_above_title(doc)
     if agency is None:
         agency = _signoff(doc)
     if agency is None and (agency := _contact(doc)):
@@ -90,6 +92,15 @@ def _contact(doc: Document) -> str | None:
     if name.endswith("政府办"):  # the usual short form of 人民政府办公室
         name = name[: -len("政府办")].removesuffix("人民") + "人民政府办公室"
     return name if len(name) >= 4 else None
+
+
+def _line_above_title(doc: Document) -> str | None:
+    paras = [t.text for t in doc.tokens[:80] if t.kind == "para"]
+    if doc.title in paras:
+        n = paras.index(doc.title)
+        if n and len(paras[n - 1]) <= 30 and _ORG.search(paras[n - 1].strip()):
+            return paras[n - 1].strip()
+    return None
 
 
 def _signoff(doc: Document) -> str | None:

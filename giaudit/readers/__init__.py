@@ -33,14 +33,18 @@ def load(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> D
         kind = "html" if markup else "text"
         return _dispatch_text(text, name, kind, encoding=None)
     kind = _sniff(data, name)
-    if kind in ("pdf", "docx"):
-        # PDF and Word readers are the next step (pdfplumber, python-docx); until
-        # then say so plainly rather than misreading the file as text.
-        raise UnreadableInput(
-            name,
-            f"is a {kind.upper()} file, and this version of giaudit reads text and HTML reports only",
-            "save the report's web page (HTML) or copy its text into a .txt file",
-        )
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data, name)
+    if kind == "docx":
+        from .docx import read_docx
+
+        return read_docx(data, name)
+    if kind == "doc":
+        from .docx import read_legacy_word
+
+        return read_legacy_word(data, name)
     text, used = decode(data, name, encoding, html=kind == "html")
     return _dispatch_text(text, name, kind, encoding=used)
 
@@ -106,11 +110,7 @@ def _sniff(data: bytes, name: str) -> str:
             return "docx"
         raise UnreadableInput(name, "is a ZIP archive, not a report", "unpack it and read the files inside")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableInput(
-            name,
-            "is an old Word/WPS (.doc/.wps) file",
-            "convert it to .docx, e.g. libreoffice --headless --convert-to docx FILE",
-        )
+        return "doc"  # old Word / WPS: converted through LibreOffice
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
         raise UnreadableInput(name, "is an image, not text", "a scanned report needs OCR before giaudit can read it")
     suffix = Path(name).suffix.lower()

@@ -70,21 +70,35 @@ def read_text(text: str, name: str = "<text>") -> Document:
                 add(Token(part.strip(), CELL, loc))
             add(Token("", BREAK, loc))
             continue
-        m = _TRAILING_VALUES.match(s) if s[-1] in _VALUE_ENDS else None
-        if m is not None:
-            label = m["label"]
-            if label is None or len(label) <= 80:
-                if label:
-                    add(Token(label, CELL, loc))
-                for v in _SPACE.split(m["values"].strip()):
-                    add(Token(v, CELL, loc))
-                if label:  # "label v v v": a row; a line of bare values may go on below
-                    add(Token("", BREAK, loc))
-                continue
+        cells = split_value_line(s)
+        if cells is not None:
+            for c in cells[0]:
+                add(Token(c, CELL, loc))
+            if cells[1]:
+                add(Token("", BREAK, loc))
+            continue
         add(Token(s, PARA, loc))
     doc = Document(tokens=tokens, source=name, kind="text")
     doc.title = doc.find_title()
     return doc
+
+
+def split_value_line(s: str) -> tuple[list[str], bool] | None:
+    """A line that ends in numbers ("(七)总计 2 2 0 0 0 0 4", "0 0 0"): its cells, and whether it is a labelled row.
+
+    A labelled row ends with a BREAK; a line of bare values may go on below (one value per line,
+    or a row of 15 wrapped onto two lines). Returns None for prose and labels.
+    """
+    if not s or s[-1] not in _VALUE_ENDS:
+        return None
+    m = _TRAILING_VALUES.match(s)
+    if m is None:
+        return None
+    label = m["label"]
+    if label is not None and len(label) > 80:
+        return None
+    values = _SPACE.split(m["values"].strip())
+    return ([label, *values] if label else values), bool(label)
 
 
 def _pipe_lines_separate_cells(lines: list[str]) -> bool:
