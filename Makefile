@@ -14,11 +14,11 @@ help:  ## list the targets
 $(VENV)/.stamp-base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[notebooks]"
+	$(BIN)/python -m pip install -q -e ".[notebooks,pdf,docx]"
 	@touch $@
 
 $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-base
-	$(BIN)/python -m pip install -q -e ".[notebooks,test,parquet]"
+	$(BIN)/python -m pip install -q -e ".[notebooks,pdf,docx,test,parquet]"
 	@touch $@
 
 $(VENV)/.stamp-lab: pyproject.toml $(VENV)/.stamp-base
@@ -48,6 +48,7 @@ lint: env-test  ## ruff
 bench: env-test  ## run the benchmarks and rewrite docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_parse.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_render.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/bench_pdf.py --write docs/benchmarks.md
 
 clean:  ## remove the environment and generated output
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

@@ -33,25 +33,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         for _ in range(args.runs):
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "giaudit", "render", str(SAMPLE), "-o", out, "--quiet"],
-                           check=True, capture_output=True, cwd=ROOT)
+            subprocess.run(
+                [sys.executable, "-m", "giaudit", "render", str(SAMPLE), "-o", out, "--quiet"],
+                check=True,
+                capture_output=True,
+                cwd=ROOT,
+            )
             times.append(time.perf_counter() - t0)
         size = next(Path(out).glob("*.html")).stat().st_size
     median, worst = statistics.median(times), max(times)
-    text = "\n".join([
-        "## Rendering a write-up (`benchmarks/bench_render.py`)",
-        "",
-        f"Machine: {platform.machine()}, Python {platform.python_version()}; {args.runs} runs of "
-        "`python -m giaudit render data/samples/jiangle-2024.txt`, each a fresh process. "
-        "Reproduce: `python benchmarks/bench_render.py`.",
-        "",
-        "| what | median s | worst s |",
-        "|---|---:|---:|",
-        f"| one write-up, end to end ({size // 1024} KB of self-contained HTML) | {median:.1f} | {worst:.1f} |",
-        "",
-        f"- Target under 10 s: **{'met' if worst < 10 else 'NOT met'}** (worst run {worst:.1f} s).",
-        "",
-    ])
+    text = "\n".join(
+        [
+            "## Rendering a write-up (`benchmarks/bench_render.py`)",
+            "",
+            f"Machine: {platform.machine()}, Python {platform.python_version()}; {args.runs} runs of "
+            "`python -m giaudit render data/samples/jiangle-2024.txt`, each a fresh process. "
+            "Reproduce: `python benchmarks/bench_render.py`.",
+            "",
+            "| what | median s | worst s |",
+            "|---|---:|---:|",
+            f"| one write-up, end to end ({size // 1024} KB of self-contained HTML) | {median:.1f} | {worst:.1f} |",
+            "",
+            f"- Target under 10 s: **{'met' if worst < 10 else 'NOT met'}** (worst run {worst:.1f} s).",
+            "",
+        ]
+    )
     print(text)
     if args.write:
         doc = args.write.read_text("utf-8")

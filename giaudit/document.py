@@ -45,6 +45,8 @@ class Loc:
             if self.col is not None:
                 parts.append(f"c{self.col}")
         where = "/".join(parts)
+        if self.line is not None and self.file and self.file.lower().endswith((".docx", ".doc", ".wps")):
+            return f"{name} ¶{self.line}"  # a Word paragraph, counted from the start
         if self.line is not None:
             return f"{name}:{self.line}" + (f" ({where})" if where else "")
         return f"{name} {where}".rstrip()

@@ -19,6 +19,7 @@ attributed with certainty, stays missing and is named in ``warnings``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -362,7 +363,7 @@ def _fill_gaps(tokens, parsed, table: tpl.Table, matches: list[RowMatch], warnin
     """
     order = {r.key: n for n, r in enumerate(table.rows)}
     out = list(matches)
-    for a, b in zip(matches, matches[1:], strict=False):
+    for a, b in itertools.pairwise(matches):
         between = [r for r in table.rows[order[a.row] + 1 : order[b.row]] if not r.optional]
         if not between or a.label < 0 or b.label < 0:
             continue

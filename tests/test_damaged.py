@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import giaudit
+import re
 
-from .conftest import SAMPLE, golden
+import giaudit
+import giaudit.template
+
+from .conftest import SAMPLE, TESTS, golden
 
 TEXT = SAMPLE.read_text("utf-8")
 EXPECTED = golden("jiangle-2024")["expected"]
@@ -88,3 +91,75 @@ def test_fee_with_its_own_unit_keeps_number_and_unit():
     report = giaudit.read(text)
     assert report.values["t2.fees.amount"] == 251000.0
     assert report.cells["t2.fees.amount"].unit == "元"
+
+
+# ---------------------------------------------------------------- damaged tables (recovery by structure)
+
+HTML = (TESTS / "reports" / "jiangle-2024.html").read_text("utf-8")
+DENIED_LABEL = re.compile(r"<td[^>]*>(?:(?!</td>).)*?[1-8]．(?:属于|其他法律|危及|保护第三方)(?:(?!</td>).)*?</td>")
+DENIED = [k for k in EXPECTED if k.startswith("t3.denied_")]
+
+
+def test_dropped_sub_labels_are_recovered_by_template_order():
+    damaged = DENIED_LABEL.sub("", HTML)
+    assert damaged.count("属于国家秘密") == 0 and damaged.count("（三）不予公开") == 1
+    report = giaudit.read(damaged)
+    assert report.values == EXPECTED
+    assert any("按模板顺序确定了这 8 行" in w for w in report.warnings)
+    assert report.explain().set_index("key").loc["t3.denied_third_party.total", "matched_label"] == "(按位置)"
+
+
+def test_group_label_followed_by_56_bare_numbers():
+    lines = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
+    t3 = giaudit.template.get("2021").table("t3")
+    for row in t3.rows:
+        if row.optional or row.group == "denied":
+            continue
+        if row.key == "unable_not_held":
+            numbers = " ".join(str(EXPECTED[k]) for k in DENIED)
+            lines.append(f"(三)不予公开 {numbers}")
+        lines.append(row.label + " " + " ".join(str(EXPECTED[f"t3.{row.key}.{c}"]) for c in row.columns))
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    report = giaudit.read("\n".join(lines))
+    assert {k: report.values[k] for k in DENIED} == {k: EXPECTED[k] for k in DENIED}
+    assert any("按模板顺序" in w for w in report.warnings)
+
+
+def test_numbers_that_could_mean_two_things_stay_missing():
+    # labels of two rows dropped and one of those rows lost: one row of numbers for two rows
+    damaged = re.sub(r"<tr>(?:(?!</tr>).)*?7．属于行政执法案卷.*?</tr>", "", HTML, flags=re.S)
+    damaged = re.sub(r"<td[^>]*>(?:(?!</td>).)*?8．属于行政查询事项(?:(?!</td>).)*?</td>", "", damaged)
+    report = giaudit.read(damaged)
+    for row in ("denied_enforcement_file", "denied_inquiry_matter"):
+        assert report.values[f"t3.{row}.total"] is None
+    assert any("不能一一对应" in w for w in report.warnings)
+    assert report.values["t3.denied_process_info.total"] == 0 and report.values["t3.unable_not_held.total"] == 0
+
+
+def test_header_rows_missing():
+    start, end = TEXT.index("(本列数据的勾稽关系"), TEXT.index("一、本年新收政府信息公开申请数量 |")
+    report = giaudit.read(TEXT[:start] + TEXT[end:])
+    assert report.values == EXPECTED
+
+
+def test_an_extra_empty_column_is_skipped_and_said():
+    damaged = re.sub(r"(<td[^>]*>(?:(?!</td>).)*?(?:[1-8]．|（[一二七]）)(?:(?!</td>).)*?</td>)", r"\1<td></td>", HTML)
+    report = giaudit.read(damaged)
+    assert report.values == EXPECTED
+    assert any("空白单元格" in w for w in report.warnings)
+
+
+def test_a_row_printed_twice_with_the_same_numbers():
+    block = TEXT[TEXT.index("2.重复申请 |") : TEXT.index("3.要求提供公开出版物 |")]
+    report = giaudit.read(TEXT.replace(block, block + block, 1))
+    assert report.values == EXPECTED
+    assert any("重复出现" in w for w in report.warnings)
+
+
+def test_a_row_printed_twice_with_different_numbers_is_missing():
+    block = TEXT[TEXT.index("2.重复申请 |") : TEXT.index("3.要求提供公开出版物 |")]
+    other = block.replace("2.重复申请 |\n0 |", "2.重复申请 |\n5 |", 1)
+    report = giaudit.read(TEXT.replace(block, block + other, 1))
+    assert report.values["t3.not_processed_duplicate.natural_person"] is None
+    assert any("数值不同" in w for w in report.warnings)
+    assert report.values["t3.not_processed_publication.total"] == 0
