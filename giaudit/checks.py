@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import prose as prose_facts
-from .equations import Equation, equations, localise, slip
+from .equations import Equation, Localiser, equations, slip
 from .findings import Finding, Findings, Result, Severity
 from .report import Report
 
@@ -90,6 +90,21 @@ class Context:
             )
         )
 
+    def equations(self) -> list[Equation]:
+        if "_equations" not in self.__dict__:
+            self.__dict__["_equations"] = equations(self.report)
+        return self.__dict__["_equations"]
+
+    def status(self) -> dict[Equation, tuple[str, float]]:
+        if "_status" not in self.__dict__:
+            self.__dict__["_status"] = _evaluate_all(self)
+        return self.__dict__["_status"]
+
+    def localiser(self) -> Localiser:
+        if "_localiser" not in self.__dict__:
+            self.__dict__["_localiser"] = Localiser(self.status(), self.values)
+        return self.__dict__["_localiser"]
+
     def result(self, keys, status: str, check: str | None = None) -> None:
         self.results.append(Result(check or self.current, tuple(keys), status))
 
@@ -116,10 +131,7 @@ class Context:
         return f"{self.label(key)}印为「{cell.raw}」{where}"
 
     def _position(self, key: str) -> int:
-        try:
-            return self.report.template.keys().index(key)
-        except ValueError:
-            return 10**6
+        return self.report.template.position(key)
 
 
 def _fmt(v) -> str:
@@ -134,8 +146,8 @@ def _fmt(v) -> str:
 
 
 def _equation_check(ctx: Context, check_id: str) -> None:
-    eqs = [e for e in ctx.__dict__.setdefault("_equations", equations(ctx.report)) if e.check == check_id]
-    status = ctx.__dict__.setdefault("_status", _evaluate_all(ctx))
+    eqs = [e for e in ctx.equations() if e.check == check_id]
+    status = ctx.status()
     for eq in eqs:
         state, _res = status[eq]
         ctx.result(eq.keys, state)
@@ -153,9 +165,8 @@ def _equation_check(ctx: Context, check_id: str) -> None:
         if state != "fail":
             continue
         left, right = eq.sides(ctx.values)
-        failing = [(e, r) for e, (s, r) in status.items() if s == "fail"]
-        holding = [e for e, (s, _) in status.items() if s == "pass"]
-        suspect = localise(eq, failing, holding, ctx.values)
+        localiser = ctx.localiser()
+        suspect = localiser.suspect(eq)
         printed = "+".join(_fmt(ctx.values[k]) for k in eq.lhs)
         printed_as = "印为" if len(eq.lhs) == 1 else "合计"
         msg = (
@@ -186,7 +197,7 @@ def _equation_check(ctx: Context, check_id: str) -> None:
 
 def _evaluate_all(ctx: Context) -> dict[Equation, tuple[str, float]]:
     status = {}
-    for eq in ctx.__dict__.setdefault("_equations", equations(ctx.report)):
+    for eq in ctx.equations():
         sides = eq.sides(ctx.values)
         if sides is None:
             status[eq] = ("unverifiable", 0)

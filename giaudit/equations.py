@@ -1,7 +1,7 @@
 """The arithmetic a report's tables must satisfy, derived from the template.
 
 An ``Equation`` says sum(lhs) = sum(rhs): the printed total (or the printed
-勾稽关系) on the left, its parts on the right. ``localise`` finds, for a
+勾稽关系) on the left, its parts on the right. ``Localiser`` finds, for a
 failing equation, the one cell whose change would make every failing
 equation it takes part in hold without breaking one that holds.
 """
@@ -102,23 +102,31 @@ def equations(report: Report) -> list[Equation]:
     return out
 
 
-def localise(eq: Equation, failing: list[tuple[Equation, float]], holding: list[Equation], values: dict):
-    """The one cell that, changed, makes every failing equation it is in hold (and breaks none).
+class Localiser:
+    """Which single cell explains the failing equations: built once per audit, asked once per failing equation."""
 
-    ``failing`` pairs each failing equation with its residual (printed side minus
-    parts). Returns (key, value) or None when no cell, or more than one, explains them.
-    """
-    held = {k for e in holding for k in e.keys}
-    found = []
-    for key in dict.fromkeys(eq.keys):
-        if key in held:
-            continue
-        wanted = {values[key] - res / e.coefficient(key) for e, res in failing if key in e.keys}
-        if len(wanted) == 1:
-            value = wanted.pop()
-            if value >= 0:
-                found.append((key, int(value) if float(value).is_integer() else value))
-    return found[0] if len(found) == 1 else None
+    def __init__(self, status: dict[Equation, tuple[str, float]], values: dict) -> None:
+        self.values = values
+        self.held = {k for e, (state, _) in status.items() if state == "pass" for k in e.keys}
+        self.failing_with: dict[str, list[tuple[Equation, float]]] = {}
+        for e, (state, res) in status.items():
+            if state == "fail":
+                for k in e.keys:
+                    self.failing_with.setdefault(k, []).append((e, res))
+
+    def suspect(self, eq: Equation):
+        """(key, value) of the one cell of ``eq`` that, changed, makes every failing equation it is in hold
+        without breaking one that holds; None when no cell, or more than one, does."""
+        found = []
+        for key in dict.fromkeys(eq.keys):
+            if key in self.held:
+                continue
+            wanted = {self.values[key] - res / e.coefficient(key) for e, res in self.failing_with.get(key, ())}
+            if len(wanted) == 1:
+                value = wanted.pop()
+                if value >= 0:
+                    found.append((key, int(value) if float(value).is_integer() else value))
+        return found[0] if len(found) == 1 else None
 
 
 def slip(printed, suggested) -> str | None:

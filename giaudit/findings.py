@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 import pandas as pd
 
@@ -108,11 +109,16 @@ class Findings:
         self.items = sorted(
             findings, key=lambda f: (f.severity.rank, rank.get(f.check, 999), f.order, f.keys, f.message)
         )
-        self.results = pd.DataFrame(
-            [(r.check, list(r.keys), r.status) for r in results], columns=["check", "keys", "status"]
-        )
+        self._results = results
         self.meta = meta
         self.check_order = check_order
+
+    @cached_property
+    def results(self) -> pd.DataFrame:
+        """Every rule evaluated: check, keys, status ("pass", "fail" or "unverifiable")."""
+        return pd.DataFrame(
+            [(r.check, list(r.keys), r.status) for r in self._results], columns=["check", "keys", "status"]
+        )
 
     @property
     def df(self) -> pd.DataFrame:

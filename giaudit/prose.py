@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _SENTENCE = re.compile(r"[^。!?！？;；\n]+[。!?！？;；]?")
@@ -96,11 +96,16 @@ def _norm(text: str) -> str:
     return re.sub(r"[ \t\u3000]+", "", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[tuple[str, str], ...]:
+    """(sentence, normalised sentence) pairs of one section's text (cached: checks ask several times)."""
+    return tuple((s, _norm(s)) for s in sentences(text))
+
+
 def _find(spec: _Spec, prose: dict[int, str]) -> list[tuple[float | int, str, int]]:
     found = []
     for section in spec.sections:
-        for sentence in sentences(prose.get(section, "")):
-            norm = _norm(sentence)
+        for sentence, norm in _sentences(prose.get(section, "")):
             if spec.context and spec.context not in norm:
                 continue
             if spec.exclude and spec.exclude in norm:

@@ -132,6 +132,13 @@ class Template:
         """Every canonical key of the format, in official order (optional rows left out)."""
         return [k for t in self.tables for k in t.keys()]
 
+    def position(self, key: str) -> int:
+        """Where a key stands in official order (optional rows after their table's rows; unknown last)."""
+        if "position" not in self._index:
+            keys = [k for t in self.tables for k in t.keys(t.rows)]
+            self._index["position"] = {k: n for n, k in enumerate(keys)}
+        return self._index["position"].get(key, 10**6)
+
     def spec(self, key: str) -> tuple[Table, Row, Column]:
         """The table, row and column a canonical key names."""
         table_id, row_key, col_key = key.split(".")
