@@ -26,6 +26,7 @@ __all__ = [
     "__version__",
     "audit",
     "read",
+    "read_corpus",
 ]
 
 
@@ -53,3 +54,11 @@ def audit(report: Report, previous: Report | None = None) -> Findings:
     from .checks import audit as run
 
     return run(report, previous)
+
+
+def read_corpus(root, out=None, **kwargs):
+    """Parse and audit every report under ``root`` (see ``giaudit.corpus``); returns a ``Corpus``
+    with ``values``, ``findings``, ``reports`` and ``errors`` DataFrames."""
+    from .corpus import read_corpus as run
+
+    return run(root, out, **kwargs)

@@ -693,6 +693,22 @@ def audit(report: Report, previous: Report | None = None) -> Findings:
     return Findings(ctx.findings, ctx.results, meta, list(REGISTRY))
 
 
+def cross_year(report: Report, previous: Report) -> list[Finding]:
+    """Only the cross-year check (for corpora, which audit each report alone first)."""
+    ctx = Context(report, previous, current="cross_year")
+    try:
+        check_cross_year(ctx)
+    except Exception as exc:  # as in audit(): a raising check is a finding, never a crash
+        ctx.add(
+            Severity.ERROR,
+            [],
+            f"检查 cross_year 出错:{type(exc).__name__}: {exc}(请报告此问题)",
+            message_en=f"check raised {type(exc).__name__}: {exc}",
+            source=report.meta.source,
+        )
+    return ctx.findings
+
+
 def checks_markdown() -> str:
     """The table of checks for docs/checks.md, generated from the registry."""
     lines = [

@@ -78,6 +78,24 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_render)
 
+    k = sub.add_parser(
+        "corpus",
+        help="parse and audit every report under a folder into Parquet",
+        description="Parse and audit every report under DIR (in parallel) into OUT/values.parquet, "
+        "OUT/findings.parquet, OUT/reports.parquet and OUT/errors.csv; a re-run skips unchanged files.",
+    )
+    k.add_argument("dir", metavar="DIR", help="folder of reports (searched recursively)")
+    k.add_argument("-o", "--output", metavar="OUT", required=True, help="folder for the results")
+    k.add_argument("--workers", type=int, help="processes to use (default: all cores)")
+    k.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a Dask scheduler (tcp://host:8786) instead of local processes"
+    )
+    k.add_argument(
+        "--agency-map", metavar="CSV", help="CSV with columns name,agency: how agency names map to one agency"
+    )
+    k.add_argument("--quiet", action="store_true", help="no progress bar")
+    k.set_defaults(func=cmd_corpus)
+
     c = sub.add_parser(
         "checks",
         help="list every check (id, severity, what it checks)",
@@ -132,6 +150,25 @@ def cmd_render(args: argparse.Namespace) -> int:
         parsed=report,
     )
     _print(str(path))
+    return EXIT_OK
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from .corpus import run
+
+    stats = run(
+        args.dir,
+        args.output,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        agency_map=args.agency_map,
+        progress=not args.quiet,
+    )
+    _print(
+        f"{stats.reports} 份报告已审核 (reports audited), {stats.errors} 份无法读取 (unreadable, see "
+        f"{args.output}/errors.csv), {stats.cached} 份未变化沿用缓存 (unchanged, from cache), "
+        f"{stats.pairs} 组相邻年度 (consecutive-year pairs) -> {args.output}"
+    )
     return EXIT_OK
 
 

@@ -128,16 +128,25 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 
+def _ratio(ind: Indicator, values: dict) -> tuple:
+    try:
+        num = sum(values[k] for k in ind.numerator)
+        den = sum(values[k] for k in ind.denominator) - sum(values[k] for k in ind.minus)
+    except (KeyError, TypeError):  # a key missing from this format, or a cell missing (None)
+        return None, None, None
+    return num, den, (num / den if den else None)
+
+
+def values(report_values: dict) -> dict[str, float | None]:
+    """Indicator key -> value (None when undefined): the plain-Python form, for corpora."""
+    return {ind.key: _ratio(ind, report_values)[2] for ind in INDICATORS}
+
+
 def compute(values: dict) -> pd.DataFrame:
     """One row per indicator: label, formula, numerator, denominator, value (Float64, <NA> if undefined)."""
     rows = []
     for ind in INDICATORS:
-        try:
-            num = sum(values[k] for k in ind.numerator)
-            den = sum(values[k] for k in ind.denominator) - sum(values[k] for k in ind.minus)
-        except (KeyError, TypeError):
-            num = den = None
-        value = num / den if num is not None and den else None
+        num, den, value = _ratio(ind, values)
         rows.append((ind.key, ind.label, ind.label_en, ind.formula, num, den, value))
     df = pd.DataFrame(rows, columns=["indicator", "label", "label_en", "formula", "numerator", "denominator", "value"])
     df["numerator"] = pd.array(df["numerator"].tolist(), dtype="Int64")

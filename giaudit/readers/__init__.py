@@ -26,12 +26,17 @@ _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht"}
 def load(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> Document:
     """Read a report from a path, a string of text/HTML, or raw bytes."""
     name, data, text = _resolve(source)
-    if text is not None:
-        markup = _looks_like_html(text[:4096].encode("utf-8", "ignore")) or _TABLE_MARKUP.search(
-            text.encode("utf-8", "ignore")
-        )
-        kind = "html" if markup else "text"
-        return _dispatch_text(text, name, kind, encoding=None)
+    return load_bytes(data, name, encoding=encoding) if text is None else _load_text(text, name)
+
+
+def _load_text(text: str, name: str) -> Document:
+    data = text.encode("utf-8", "ignore")
+    kind = "html" if _looks_like_html(data[:4096]) or _TABLE_MARKUP.search(data) else "text"
+    return _dispatch_text(text, name, kind, encoding=None)
+
+
+def load_bytes(data: bytes, name: str, *, encoding: str | None = None) -> Document:
+    """Read a report from the bytes of a file called ``name`` (its suffix helps tell the kind)."""
     kind = _sniff(data, name)
     if kind == "pdf":
         from .pdf import read_pdf

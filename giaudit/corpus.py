@@ -1,0 +1,607 @@
+"""Corpus audits: every report under a folder, parsed and audited in parallel, streamed into Parquet.
+
+``run(root, out)`` (CLI: ``giaudit corpus DIR -o OUT``) writes
+
+- ``OUT/values.parquet``   tidy: one row per report and canonical key;
+- ``OUT/findings.parquet`` one row per finding, cross-year ones included;
+- ``OUT/reports.parquet``  one row per report: agency, year, format, counts, indicators;
+- ``OUT/errors.csv``       one row per file that could not be read, with the reason.
+
+Files are processed on all cores (a process pool), or on a Dask cluster with
+``scheduler="tcp://…"`` (extra ``giaudit[dask]``). Results stream to the Parquet
+writers as they arrive, so memory holds one batch and one small summary per
+report, not the corpus. Each file's result is cached under ``OUT/.cache`` by the
+SHA-256 of its content: a re-run reads only what changed. Outputs are written
+to temporary files and moved into place, so a crash leaves the previous run's
+outputs whole.
+
+Same agency across years: agency names are normalised (whitespace, 政府办 →
+人民政府办公室, a city prefix one report prints and another drops), a CSV
+``--agency-map`` (columns ``name,agency``) overrides them, and consecutive years
+of one agency get the cross-year checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import pickle
+import re
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".pdf", ".docx", ".doc", ".wps"}
+CACHE_VERSION = "1"
+BATCH = 256
+
+VALUE_FIELDS = [
+    "report_id",
+    "agency",
+    "agency_key",
+    "year",
+    "format",
+    "key",
+    "count",
+    "amount",
+    "raw",
+    "unit",
+    "source",
+]
+FINDING_FIELDS = [
+    "report_id",
+    "agency",
+    "agency_key",
+    "year",
+    "check",
+    "severity",
+    "keys",
+    "expected",
+    "actual",
+    "difference",
+    "message",
+    "source",
+    "suspect_key",
+    "suspect_value",
+    "slip",
+    "previous_report_id",
+]
+INDICATOR_KEYS = ("disclosure_rate", "denial_rate", "unable_rate", "not_processed_rate", "review_correction_rate")
+
+
+@dataclass
+class FileResult:
+    """What one worker sends back for one file: small, picklable, path-free (cached by content)."""
+
+    sha256: str
+    error: str | None = None
+    meta: dict = field(default_factory=dict)
+    values: list[tuple] = field(default_factory=list)
+    findings: list[tuple] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+
+
+def discover(root: Path) -> list[Path]:
+    """Report files under ``root`` (hidden folders and the output's cache are skipped), sorted."""
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+
+
+def process_file(path: str, name: str | None = None) -> FileResult:
+    """Parse and audit one file (runs in a worker); ``name`` is how sources name it (default: the path)."""
+    from . import audit
+    from .errors import GiauditError
+    from .extract import extract
+    from .readers import load_bytes
+    from .report import Report
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return FileResult("", error=f"{path}: cannot be read ({exc.strerror}); check its permissions")
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        doc = load_bytes(data, name or path)
+        report = Report(doc, extract(doc))
+        findings = audit(report)
+        return FileResult(
+            sha,
+            meta=report.meta.to_dict(),
+            values=_value_rows(report),
+            findings=[
+                (
+                    f.check,
+                    f.severity.value,
+                    list(f.keys),
+                    f.expected,
+                    f.actual,
+                    f.difference,
+                    f.message,
+                    f.source,
+                    f.suspect[0] if f.suspect else None,
+                    f.suspect[1] if f.suspect else None,
+                    f.slip,
+                )
+                for f in findings
+            ],
+            summary=_summary(report, findings),
+        )
+    except GiauditError as exc:
+        return FileResult(sha, error=exc.message)
+    except Exception as exc:  # a corpus run records the file and goes on
+        return FileResult(sha, error=f"{name or path}: unexpected {type(exc).__name__}: {exc}; please report this file")
+
+
+def _value_rows(report) -> list[tuple]:
+    """(key, count, amount, raw, unit, source): counts Int64, money Float64, as in Report.tidy."""
+    rows = []
+    for key, cell in report.cells.items():
+        amount = report.template.spec(key)[2].kind == "amount"
+        count = None if amount or isinstance(cell.value, float) else cell.value
+        rows.append(
+            (key, count, cell.value if amount else None, cell.raw, cell.unit, str(cell.source) if cell.source else None)
+        )
+    return rows
+
+
+def _summary(report, findings) -> dict:
+    from .indicators import values as indicator_values
+
+    counts = findings.counts()
+    ind = indicator_values(report.values)
+    v = report.values
+    return {
+        "kind": report.meta.kind,
+        "title": report.meta.title,
+        "values_found": sum(x is not None for x in v.values()),
+        "values_total": len(v),
+        "reader_warnings": len(report.warnings),
+        "errors": counts["error"],
+        "warnings": counts["warning"],
+        "infos": counts["info"],
+        "balance_failed": sum(1 for f in findings if f.check == "t3.balance" and f.severity.value == "error"),
+        "new_requests": v.get("t3.new_requests.total"),
+        "total_processed": v.get("t3.total_processed.total"),
+        "review_total": v.get("t4.review.total"),
+        **{k: ind.get(k) for k in INDICATOR_KEYS},
+    }
+
+
+# ---------------------------------------------------------------- agencies
+
+_NOISE = re.compile(r"^(?:标题[:：]|page\d+[-_])+", re.I)
+_PREFIX = re.compile(r"^(.{2,8}?(?:省|自治区|市|自治州|州|地区|盟))(.{2,}(?:区|县|市|旗).*)$")
+
+
+def normalize_agency(name: str | None) -> str | None:
+    if not name:
+        return None
+    n = unicodedata.normalize("NFKC", name)
+    n = _NOISE.sub("", re.sub(r"\s+", "", n))
+    if n.endswith("政府办"):
+        n = n[: -len("政府办")].removesuffix("人民") + "人民政府办公室"
+    n = re.sub(r"(?<=[县区市旗])政府(?=$|办公室)", "人民政府", n)
+    return n or None
+
+
+def agency_keys(names: Iterable[str | None], mapping: dict[str, str] | None = None) -> dict[str, str]:
+    """Normalised name -> the key one agency is known by across the corpus.
+
+    A name that another name extends only by a province/city prefix (洪泽区人民政府,
+    淮安市洪泽区人民政府) is the same agency when exactly one such longer name exists.
+    """
+    mapping = {normalize_agency(k): v for k, v in (mapping or {}).items()}
+    norms = {n for n in (normalize_agency(x) for x in names) if n}
+    keys = {}
+    for n in norms:
+        if n in mapping:
+            keys[n] = mapping[n]
+            continue
+        longer = [m for m in norms if m != n and m.endswith(n) and _PREFIX.match(m) and _PREFIX.match(m).group(2) == n]
+        keys[n] = longer[0] if len(longer) == 1 else n
+    return keys
+
+
+def read_agency_map(path: str | Path | None) -> dict[str, str]:
+    if not path:
+        return {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return {row["name"].strip(): row["agency"].strip() for row in csv.DictReader(fh) if row.get("name")}
+
+
+# ---------------------------------------------------------------- running
+
+
+def _executor_map(paths: list[str], names: list[str], workers: int | None, scheduler) -> Iterator[FileResult]:
+    if not paths:
+        return iter(())
+    if scheduler in ("synchronous", "sync") or workers == 1:
+        return map(process_file, paths, names)
+    if scheduler:
+        return _dask_map(paths, names, scheduler)
+    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count())
+    chunk = max(1, min(64, len(paths) // ((workers or os.cpu_count() or 1) * 8)))
+
+    def results():
+        with pool:
+            yield from pool.map(process_file, paths, names, chunksize=chunk)
+
+    return results()
+
+
+def _dask_map(paths: list[str], names: list[str], scheduler) -> Iterator[FileResult]:
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        from .errors import MissingDependency
+
+        raise MissingDependency("giaudit corpus --scheduler", "Dask", "dask") from exc
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        for start in range(0, len(paths), 4 * BATCH):  # bounded number of futures in flight
+            futures = client.map(
+                process_file, paths[start : start + 4 * BATCH], names[start : start + 4 * BATCH], pure=False
+            )
+            yield from client.gather(futures)
+    finally:
+        if not isinstance(scheduler, Client):
+            client.close()
+
+
+class _Cache:
+    """OUT/.cache: results by content hash, and each path's (size, mtime, hash) to skip hashing it again."""
+
+    def __init__(self, out: Path) -> None:
+        self.dir = out / ".cache" / CACHE_VERSION
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.manifest_path = self.dir / "manifest.json"
+        try:
+            self.manifest = json.loads(self.manifest_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.manifest = {}
+
+    def known(self, path: Path) -> FileResult | None:
+        st = path.stat()
+        entry = self.manifest.get(str(path))
+        if not entry or entry[:2] != [st.st_size, st.st_mtime_ns]:
+            return None
+        try:
+            return pickle.loads((self.dir / f"{entry[2]}.pkl").read_bytes())
+        except (OSError, pickle.PickleError, EOFError):
+            return None
+
+    def store(self, path: Path, result: FileResult) -> None:
+        if not result.sha256:
+            return
+        st = path.stat()
+        self.manifest[str(path)] = [st.st_size, st.st_mtime_ns, result.sha256]
+        target = self.dir / f"{result.sha256}.pkl"
+        if not target.exists():
+            _atomic_bytes(target, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def cross_year(self, this: dict, last: dict, root: Path) -> list[tuple]:
+        """Cross-year findings of a pair, cached by both files' content."""
+        target = self.dir / f"x-{this['sha256']}-{last['sha256']}.pkl"
+        try:
+            rows = pickle.loads(target.read_bytes())
+        except (OSError, pickle.PickleError, EOFError):
+            rows = _cross_year_rows(this, last, root)
+            _atomic_bytes(target, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+        # the ids are the pair's current paths, not the ones cached
+        return [(this["report_id"], *row[1:-1], last["report_id"]) for row in rows]
+
+    def save(self) -> None:
+        _atomic_bytes(self.manifest_path, json.dumps(self.manifest).encode())
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+@dataclass
+class RunStats:
+    files: int = 0
+    reports: int = 0
+    errors: int = 0
+    cached: int = 0
+    pairs: int = 0
+
+
+def run(
+    root: str | Path,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    scheduler=None,
+    agency_map: str | Path | None = None,
+    progress: bool = True,
+) -> RunStats:
+    """Parse and audit every report under ``root`` into ``out``; returns counts."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root, out = Path(root), Path(out)
+    if not root.is_dir():
+        from .errors import UnreadableInput
+
+        raise UnreadableInput(str(root), "is not a folder", "give the folder that holds the reports")
+    files = discover(root)
+    if not files:
+        from .errors import UnreadableInput
+
+        raise UnreadableInput(str(root), "holds no report files (.txt, .html, .pdf, .docx, .doc)", "check the folder")
+    out.mkdir(parents=True, exist_ok=True)
+    cache = _Cache(out)
+    stats = RunStats(files=len(files))
+    cached = {p: cache.known(p) for p in files}
+    todo = [p for p in files if cached[p] is None]
+    stats.cached = len(files) - len(todo)
+    fresh = _executor_map([str(p) for p in todo], [str(p.relative_to(root)) for p in todo], workers, scheduler)
+    bar = _progress(len(files), progress)
+
+    tmp = {
+        name: out / f".tmp-{name}" for name in ("values.parquet", "findings.parquet", "reports.parquet", "errors.csv")
+    }
+    values_w = pq.ParquetWriter(tmp["values.parquet"], _values_schema(pa))
+    findings_w = pq.ParquetWriter(tmp["findings.parquet"], _findings_schema(pa))
+    summaries, errors = [], []
+    vbatch, fbatch = [], []
+    try:
+        for path in files:
+            result = cached[path]
+            if result is None:
+                result = next(fresh)
+                cache.store(path, result)
+            rid = str(path.relative_to(root))
+            bar.update(1)
+            if result.error:
+                errors.append((rid, result.error))
+                continue
+            meta = result.meta
+            summaries.append(
+                {
+                    "report_id": rid,
+                    "path": str(path),
+                    "sha256": result.sha256,
+                    "agency": meta["agency"],
+                    "year": meta["year"],
+                    "format": meta["format"],
+                    **result.summary,
+                }
+            )
+            ident = (rid, meta["agency"], normalize_agency(meta["agency"]), meta["year"], meta["format"])
+            vbatch.extend((*ident, *row) for row in result.values)
+            fbatch.extend(
+                (rid, meta["agency"], normalize_agency(meta["agency"]), meta["year"], *row, None)
+                for row in result.findings
+            )
+            if len(vbatch) > BATCH * 200:
+                _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
+                _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
+        bar.close()
+        # consecutive years of one agency: the cross-year checks
+        keys = agency_keys([s["agency"] for s in summaries], read_agency_map(agency_map))
+        for s in summaries:
+            s["agency_key"] = keys.get(normalize_agency(s["agency"]))
+        for this, last in _consecutive(summaries):
+            stats.pairs += 1
+            fbatch.extend(cache.cross_year(this, last, root))
+        _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
+        _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
+    finally:
+        values_w.close()
+        findings_w.close()
+        cache.save()
+    _write_reports(pa, pq, summaries, tmp["reports.parquet"])
+    with open(tmp["errors.csv"], "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["path", "reason"])
+        w.writerows(errors)
+    for name, path in tmp.items():
+        os.replace(path, out / name)
+    stats.reports, stats.errors = len(summaries), len(errors)
+    return stats
+
+
+def _consecutive(summaries: list[dict]) -> Iterator[tuple[dict, dict]]:
+    by_agency: dict[str, dict[int, dict]] = {}
+    for s in summaries:
+        if s.get("agency_key") and s.get("year"):
+            by_agency.setdefault(s["agency_key"], {}).setdefault(s["year"], s)
+    for years in by_agency.values():
+        for year, s in sorted(years.items()):
+            if year - 1 in years:
+                yield s, years[year - 1]
+
+
+def _cross_year_rows(this: dict, last: dict, root: Path) -> list[tuple]:
+    from .checks import cross_year
+    from .errors import GiauditError
+    from .extract import extract
+    from .readers import load_bytes
+    from .report import Report
+
+    def read(s: dict) -> Report:
+        doc = load_bytes(Path(s["path"]).read_bytes(), s["report_id"])
+        return Report(doc, extract(doc))
+
+    try:
+        findings = cross_year(read(this), read(last))
+    except (GiauditError, OSError):
+        return []
+    return [
+        (
+            this["report_id"],
+            this["agency"],
+            this["agency_key"],
+            this["year"],
+            f.check,
+            f.severity.value,
+            list(f.keys),
+            f.expected,
+            f.actual,
+            f.difference,
+            f.message,
+            f.source,
+            f.suspect[0] if f.suspect else None,
+            f.suspect[1] if f.suspect else None,
+            f.slip,
+            last["report_id"],
+        )
+        for f in findings
+    ]
+
+
+def _values_schema(pa):
+    return pa.schema(
+        [
+            ("report_id", pa.string()),
+            ("agency", pa.string()),
+            ("agency_key", pa.string()),
+            ("year", pa.int64()),
+            ("format", pa.string()),
+            ("key", pa.string()),
+            ("count", pa.int64()),
+            ("amount", pa.float64()),
+            ("raw", pa.string()),
+            ("unit", pa.string()),
+            ("source", pa.string()),
+        ]
+    )
+
+
+def _findings_schema(pa):
+    return pa.schema(
+        [
+            ("report_id", pa.string()),
+            ("agency", pa.string()),
+            ("agency_key", pa.string()),
+            ("year", pa.int64()),
+            ("check", pa.string()),
+            ("severity", pa.string()),
+            ("keys", pa.list_(pa.string())),
+            ("expected", pa.float64()),
+            ("actual", pa.float64()),
+            ("difference", pa.float64()),
+            ("message", pa.string()),
+            ("source", pa.string()),
+            ("suspect_key", pa.string()),
+            ("suspect_value", pa.float64()),
+            ("slip", pa.string()),
+            ("previous_report_id", pa.string()),
+        ]
+    )
+
+
+def _flush(pa, writer, fields: list[str], rows: list[tuple], schema) -> None:
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    arrays = []
+    for name, col in zip(fields, columns, strict=True):
+        typ = schema.field(name).type
+        if pa.types.is_int64(typ):
+            col = [None if v is None or isinstance(v, float) else int(v) for v in col]
+        elif pa.types.is_float64(typ):
+            col = [None if v is None else float(v) for v in col]
+        arrays.append(pa.array(col, type=typ))
+    writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+    rows.clear()
+
+
+def _write_reports(pa, pq, summaries: list[dict], path: Path) -> None:
+    import pandas as pd
+
+    df = pd.DataFrame(summaries)
+    if df.empty:
+        df = pd.DataFrame(columns=["report_id", "path", "sha256", "agency", "agency_key", "year", "format"])
+    for c in (
+        "year",
+        "values_found",
+        "values_total",
+        "errors",
+        "warnings",
+        "infos",
+        "new_requests",
+        "total_processed",
+        "review_total",
+        "balance_failed",
+        "reader_warnings",
+    ):
+        if c in df:
+            df[c] = pd.array([None if v is None or v != v else int(v) for v in df[c]], dtype="Int64")
+    for c in INDICATOR_KEYS:
+        if c in df:
+            df[c] = pd.array([None if v is None or v != v else float(v) for v in df[c]], dtype="Float64")
+    df.to_parquet(path, index=False)
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled:
+        return _NoBar()
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _NoBar()
+    return tqdm(total=total, unit="report", file=sys.stderr, desc="giaudit corpus")
+
+
+# ---------------------------------------------------------------- reading results
+
+
+class Corpus:
+    """A corpus run's outputs as DataFrames (nullable dtypes)."""
+
+    def __init__(self, out: str | Path) -> None:
+        import pandas as pd
+
+        self.out = Path(out)
+        self.values = pd.read_parquet(self.out / "values.parquet", dtype_backend="numpy_nullable")
+        self.findings = pd.read_parquet(self.out / "findings.parquet", dtype_backend="numpy_nullable")
+        self.reports = pd.read_parquet(self.out / "reports.parquet", dtype_backend="numpy_nullable")
+        self.errors = pd.read_csv(self.out / "errors.csv", dtype="string")
+
+    def __repr__(self) -> str:
+        return (
+            f"<Corpus {self.out}: {len(self.reports)} reports, {len(self.findings)} findings, "
+            f"{len(self.errors)} unreadable>"
+        )
+
+
+def read_corpus(root: str | Path, out: str | Path | None = None, **kwargs) -> Corpus:
+    """Run (or re-run: unchanged files come from the cache) the corpus audit and load its outputs.
+
+    ``root`` may also be a finished run's output folder, which is loaded as it is.
+    """
+    root = Path(root)
+    if (root / "values.parquet").exists() and out is None:
+        return Corpus(root)
+    if out is None:
+        out = (
+            Path(tempfile.gettempdir())
+            / f"giaudit-corpus-{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]}"
+        )
+    run(root, out, **kwargs)
+    return Corpus(out)
