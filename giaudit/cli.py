@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the HTML audit write-up (runs the notebooks)",
         description="Run the audit notebooks on a report and write a self-contained HTML write-up.",
     )
-    _add_input(r)
+    r.add_argument("file", metavar="FILE", nargs="?", help="report file: text, HTML, PDF or DOCX")
+    r.add_argument("--encoding", help="text encoding of FILE (default: detect UTF-8 / GB18030)")
+    r.add_argument("--corpus", metavar="DIR", help="instead: the corpus write-up of DIR (reports, or a corpus output)")
     r.add_argument("--previous", metavar="FILE", help="last year's report of the same agency (cross-year checks)")
     r.add_argument(
         "-o", "--output", metavar="DIR", default="reports", help="folder for the write-up (default: reports)"
@@ -135,7 +137,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from . import read
-    from .render import render
+    from .render import render, render_corpus
+
+    if args.corpus:
+        path = render_corpus(
+            args.corpus, args.output, lang=args.lang, show_code=args.show_code, progress=not args.quiet
+        )
+        _print(str(path))
+        return EXIT_OK
+    if not args.file:
+        print("giaudit: render needs FILE (a report) or --corpus DIR", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
     report = read(args.file, encoding=args.encoding)
     if args.previous:

@@ -29,16 +29,18 @@ import json
 import os
 import pickle
 import re
+import shutil
 import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".pdf", ".docx", ".doc", ".wps"}
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 BATCH = 256
 
 VALUE_FIELDS = [
@@ -259,12 +261,27 @@ def _dask_map(paths: list[str], names: list[str], scheduler) -> Iterator[FileRes
             client.close()
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of giaudit's own source and templates."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(p for p in here.rglob("*") if p.suffix in (".py", ".toml")):
+        h.update(path.relative_to(here).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 class _Cache:
     """OUT/.cache: results by content hash, and each path's (size, mtime, hash) to skip hashing it again."""
 
     def __init__(self, out: Path) -> None:
-        self.dir = out / ".cache" / CACHE_VERSION
+        # results depend on giaudit's code and templates too: a new version starts a new cache
+        self.dir = out / ".cache" / f"{CACHE_VERSION}-{code_fingerprint()}"
         self.dir.mkdir(parents=True, exist_ok=True)
+        for old in self.dir.parent.iterdir():
+            if old != self.dir and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
         self.manifest_path = self.dir / "manifest.json"
         try:
             self.manifest = json.loads(self.manifest_path.read_text("utf-8"))
@@ -289,17 +306,6 @@ class _Cache:
         target = self.dir / f"{result.sha256}.pkl"
         if not target.exists():
             _atomic_bytes(target, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-
-    def cross_year(self, this: dict, last: dict, root: Path) -> list[tuple]:
-        """Cross-year findings of a pair, cached by both files' content."""
-        target = self.dir / f"x-{this['sha256']}-{last['sha256']}.pkl"
-        try:
-            rows = pickle.loads(target.read_bytes())
-        except (OSError, pickle.PickleError, EOFError):
-            rows = _cross_year_rows(this, last, root)
-            _atomic_bytes(target, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
-        # the ids are the pair's current paths, not the ones cached
-        return [(this["report_id"], *row[1:-1], last["report_id"]) for row in rows]
 
     def save(self) -> None:
         _atomic_bytes(self.manifest_path, json.dumps(self.manifest).encode())
@@ -331,10 +337,14 @@ def run(
     progress: bool = True,
 ) -> RunStats:
     """Parse and audit every report under ``root`` into ``out``; returns counts."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     root, out = Path(root), Path(out)
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        from .errors import MissingDependency
+
+        raise MissingDependency(str(root), "corpus (Parquet output)", "corpus") from exc
     if not root.is_dir():
         from .errors import UnreadableInput
 
@@ -359,6 +369,7 @@ def run(
     values_w = pq.ParquetWriter(tmp["values.parquet"], _values_schema(pa))
     findings_w = pq.ParquetWriter(tmp["findings.parquet"], _findings_schema(pa))
     summaries, errors = [], []
+    crossing: dict[str, list[tuple]] = {}  # the few cells the cross-year check reads, per report
     vbatch, fbatch = [], []
     try:
         for path in files:
@@ -383,6 +394,7 @@ def run(
                     **result.summary,
                 }
             )
+            crossing[rid] = [row for row in result.values if _crosses(row[0])]
             ident = (rid, meta["agency"], normalize_agency(meta["agency"]), meta["year"], meta["format"])
             vbatch.extend((*ident, *row) for row in result.values)
             fbatch.extend(
@@ -399,7 +411,7 @@ def run(
             s["agency_key"] = keys.get(normalize_agency(s["agency"]))
         for this, last in _consecutive(summaries):
             stats.pairs += 1
-            fbatch.extend(cache.cross_year(this, last, root))
+            fbatch.extend(_cross_year_rows(this, last, crossing))
         _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
         _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
     finally:
@@ -428,21 +440,36 @@ def _consecutive(summaries: list[dict]) -> Iterator[tuple[dict, dict]]:
                 yield s, years[year - 1]
 
 
-def _cross_year_rows(this: dict, last: dict, root: Path) -> list[tuple]:
+_CROSS = re.compile(r"^t3\.(?:carried_over|carried_forward)\.|^t2\.(?:regulations|normative_documents)\.")
+
+
+def _crosses(key: str) -> bool:
+    return bool(_CROSS.match(key))
+
+
+class _Light:
+    """A stand-in Report holding only the cells the cross-year check reads (no re-reading of files)."""
+
+    def __init__(self, summary: dict, rows: list[tuple]) -> None:
+        from . import template as tpl
+        from .extract import Cell
+        from .report import Meta
+
+        self.meta = Meta(
+            summary["agency"], summary["year"], summary["format"], summary["report_id"], summary.get("kind", "")
+        )
+        self.template = tpl.get(summary["format"])
+        self.cells = {
+            k: Cell(k, count if count is not None else amount, raw, unit, source)
+            for k, count, amount, raw, unit, source in rows
+        }
+        self.values = {k: c.value for k, c in self.cells.items()}
+
+
+def _cross_year_rows(this: dict, last: dict, crossing: dict[str, list[tuple]]) -> list[tuple]:
     from .checks import cross_year
-    from .errors import GiauditError
-    from .extract import extract
-    from .readers import load_bytes
-    from .report import Report
 
-    def read(s: dict) -> Report:
-        doc = load_bytes(Path(s["path"]).read_bytes(), s["report_id"])
-        return Report(doc, extract(doc))
-
-    try:
-        findings = cross_year(read(this), read(last))
-    except (GiauditError, OSError):
-        return []
+    findings = cross_year(_Light(this, crossing[this["report_id"]]), _Light(last, crossing[last["report_id"]]))
     return [
         (
             this["report_id"],

@@ -389,3 +389,86 @@ __all__ = [
     "review_litigation",
     "setup_fonts",
 ]
+
+
+# ---------------------------------------------------------------- corpora (notebook 04)
+
+
+def _na(v) -> bool:
+    import pandas as pd
+
+    return v is None or bool(pd.isna(v))
+
+
+def corpus_league(c, top: int = 15, lang: str = "zh") -> Figure:
+    """Reports with the most requests received, each bar labelled with its 公开率."""
+    r = c.reports.assign(name=c.reports["agency_key"].fillna(c.reports["report_id"]))
+    r = r.dropna(subset=["new_requests"]).sort_values(["new_requests", "name"], ascending=[False, True]).head(top)
+    fig = _figure(8, 0.3 * max(len(r), 3) + 1.2)
+    ax = fig.subplots()
+    ys = np.arange(len(r))[::-1]
+    ax.barh(ys, r["new_requests"].astype(float), color=PALETTE[0])
+    for y, n, rate in zip(ys, r["new_requests"], r["disclosure_rate"], strict=True):
+        label = f"{int(n)}" + ("" if _na(rate) else f"  {_t('公开率', 'rate', lang)} {float(rate):.0%}")
+        ax.annotate(label, (float(n), y), va="center", xytext=(3, 0), textcoords="offset points", fontsize=8)
+    ax.set_yticks(
+        ys,
+        [f"{_short(str(a), 18)} {'' if _na(y) else int(y)}" for a, y in zip(r["name"], r["year"], strict=True)],
+        fontsize=8,
+    )
+    ax.set_xlim(0, max(float(r["new_requests"].max() or 1), 1) * 1.35)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_t("本年新收申请最多的报告(件)", "most requests received", lang))
+    return fig
+
+
+def corpus_rates(c, lang: str = "zh") -> Figure:
+    """How outcomes are distributed across reports: 公开率, 不予公开率, 无法提供率, 不予处理率."""
+    cols = [
+        ("disclosure_rate", "公开率", "disclosure"),
+        ("denial_rate", "不予公开率", "denial"),
+        ("unable_rate", "无法提供率", "unable"),
+        ("not_processed_rate", "不予处理率", "not processed"),
+    ]
+    data = [c.reports[k].dropna().astype(float).to_numpy() for k, _, _ in cols]
+    fig = _figure(8, 3.4)
+    ax = fig.subplots()
+    ax.boxplot([d if len(d) else [np.nan] for d in data], vert=False, widths=0.5)
+    for n, d in enumerate(data, 1):
+        ax.scatter(
+            d,
+            np.full(len(d), n) + np.linspace(-0.15, 0.15, len(d)) if len(d) else [],
+            s=10,
+            color=PALETTE[n - 1],
+            alpha=0.7,
+            zorder=3,
+        )
+    ax.set_yticks(range(1, len(cols) + 1), [en if lang == "en" else zh for _, zh, en in cols])
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_t(f"各报告办理结果比例的分布({len(c.reports)} 份报告)", "outcome rates across reports", lang))
+    return fig
+
+
+def corpus_findings(c, lang: str = "zh") -> Figure:
+    """How many reports each check flags, errors and warnings apart."""
+    from .checks import REGISTRY
+
+    f = c.findings[c.findings["severity"].isin(["error", "warning"])]
+    counts = f.groupby(["check", "severity"])["report_id"].nunique().unstack(fill_value=0)
+    counts = counts.reindex([k for k in REGISTRY if k in counts.index])
+    fig = _figure(8, 0.35 * max(len(counts), 3) + 1.2)
+    ax = fig.subplots()
+    ys = np.arange(len(counts))[::-1]
+    left = np.zeros(len(counts))
+    for sev, color, zh in (("error", PALETTE[3], "错误"), ("warning", PALETTE[2], "警示")):
+        vals = counts[sev].to_numpy(dtype=float) if sev in counts else np.zeros(len(counts))
+        ax.barh(ys, vals, left=left, color=color, label=_t(zh, sev, lang))
+        left += vals
+    ax.set_yticks(ys, [REGISTRY[k].title_en if lang == "en" else REGISTRY[k].title for k in counts.index], fontsize=9)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_t("各项检查发现问题的报告数", "reports flagged by each check", lang))
+    return fig

@@ -1,10 +1,12 @@
-"""The HTML audit write-up: the three notebooks run with papermill, rendered with nbconvert.
+"""The HTML audit write-ups: the notebooks run with papermill, rendered with nbconvert.
 
-One kernel runs the notebooks combined (the write-up's summary of findings
-first, then 01, 02, 03; their ``parameters`` cells replaced by the injected
-one, the interactive cells left out), so a write-up costs one kernel start.
-nbconvert exports it without code cells, images embedded; the template's
-scripts are removed, so the file is self-contained and runs nothing. Report text reaches the page only through escaped outputs.
+``render`` (one report): one kernel runs the three report notebooks combined —
+the write-up's summary of findings first, then 01, 02, 03, their ``parameters``
+cells replaced by the injected one and their interactive cells left out — so a
+write-up costs one kernel start. ``render_corpus`` runs notebook 04 on a corpus.
+nbconvert exports without code cells, images embedded; the template's scripts
+are removed, so the file is self-contained and runs nothing. Report text
+reaches the page only through escaped outputs.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from .errors import MissingDependency
+from .errors import MissingDependency, UnreadableInput
 from .report import Report
 
 NOTEBOOKS = ("01_disclosure_counts.ipynb", "02_request_outcomes.ipynb", "03_reconciliation_checks.ipynb")
+CORPUS_NOTEBOOK = "04_corpus_overview.ipynb"
 SUMMARY = """import giaudit
 from giaudit import views
 
@@ -48,13 +51,20 @@ def notebooks_dir() -> Path:
     raise FileNotFoundError("giaudit's notebooks are not installed; run from a checkout of the project")
 
 
-def _require():
+def _require() -> None:
     try:
         import nbconvert  # noqa: F401
         import nbformat  # noqa: F401
         import papermill  # noqa: F401
     except ImportError as exc:
         raise MissingDependency("giaudit render", "notebook rendering", "notebooks") from exc
+
+
+def _clean(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nb
 
 
 def combined_notebook(folder: Path | None = None):
@@ -72,11 +82,44 @@ def combined_notebook(folder: Path | None = None):
             if "parameters" in tags or "interactive" in tags:
                 continue
             cells.append(copy.deepcopy(cell))
-    for cell in cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
     nb.cells = cells
-    return nb
+    return _clean(nb)
+
+
+def _execute(nb, parameters: dict, progress: bool):
+    """Run a notebook with papermill in the caller's folder (paths are the ones the user gave) and return it."""
+    import nbformat
+    import papermill
+
+    bin_dir = str(Path(sys.executable).parent)  # the kernel is this interpreter's, not the first "python" on PATH
+    if not os.environ.get("PATH", "").startswith(bin_dir + os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    with tempfile.TemporaryDirectory(prefix="giaudit-") as tmp:
+        src, done = Path(tmp) / "writeup.ipynb", Path(tmp) / "writeup-run.ipynb"
+        nbformat.write(nb, src)
+        papermill.execute_notebook(
+            str(src), str(done), cwd=os.getcwd(), progress_bar=progress, log_output=False, parameters=parameters
+        )
+        return nbformat.read(done, as_version=4)
+
+
+def _export(executed, title: str, target: Path, show_code: bool) -> Path:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=not show_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(executed, resources={"metadata": {"name": title}})
+    body = _SCRIPT.sub("", body)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_suffix(".html.part")
+    part.write_text(body, "utf-8")
+    part.replace(target)  # a reader never sees half a page
+    return target
 
 
 def render(
@@ -91,50 +134,38 @@ def render(
 ) -> Path:
     """Run the notebooks on a report and write ``<out_dir>/<stem>-audit.html``; returns its path."""
     _require()
-    import nbformat
-    import papermill
-    from nbconvert import HTMLExporter
-
     from . import read
 
     parsed = parsed or read(report)  # bad input fails here, with its one-line reason
     if previous:
         read(previous)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    folder = notebooks_dir()
-    # the kernel papermill starts is this interpreter's, not whatever "python" is first on PATH
-    bin_dir = str(Path(sys.executable).parent)
-    if not os.environ.get("PATH", "").startswith(bin_dir + os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-    with tempfile.TemporaryDirectory(prefix="giaudit-") as tmp:
-        src, done = Path(tmp) / "writeup.ipynb", Path(tmp) / "writeup-run.ipynb"
-        nbformat.write(combined_notebook(folder), src)
-        if progress:
-            print(f"giaudit: 运行审核笔记本 (running the notebooks) on {report}", file=sys.stderr)
-        # run in the caller's folder, so paths read (and quoted as sources) are the ones the user gave
-        papermill.execute_notebook(
-            str(src),
-            str(done),
-            cwd=os.getcwd(),
-            progress_bar=progress,
-            log_output=False,
-            parameters={"report_path": str(report), "previous_path": str(previous) if previous else "", "lang": lang},
-        )
-        executed = nbformat.read(done, as_version=4)
+    if progress:
+        print(f"giaudit: 运行审核笔记本 (running the notebooks) on {report}", file=sys.stderr)
+    params = {"report_path": str(report), "previous_path": str(previous) if previous else "", "lang": lang}
+    executed = _execute(combined_notebook(), params, progress)
     m = parsed.meta
     title = f"{m.agency or '未识别单位'} {m.year or ''}年政府信息公开工作年度报告审核"
-    exporter = HTMLExporter(
-        template_name="lab",
-        exclude_input=not show_code,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    body, _ = exporter.from_notebook_node(executed, resources={"metadata": {"name": title}})
-    body = _SCRIPT.sub("", body)
-    target = out_dir / f"{Path(report).stem}-audit.html"
-    part = target.with_suffix(".html.part")
-    part.write_text(body, "utf-8")
-    part.replace(target)
-    return target
+    return _export(executed, title, Path(out_dir) / f"{Path(report).stem}-audit.html", show_code)
+
+
+def render_corpus(
+    corpus: str | Path,
+    out_dir: str | Path = "reports",
+    *,
+    lang: str = "zh",
+    show_code: bool = False,
+    progress: bool = True,
+) -> Path:
+    """Run notebook 04 on a corpus (a folder of reports, or a corpus output) and write ``corpus-audit.html``."""
+    _require()
+    import nbformat
+
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise UnreadableInput(str(corpus), "is not a folder", "give a folder of reports or a giaudit corpus output")
+    nb = _clean(nbformat.read(notebooks_dir() / CORPUS_NOTEBOOK, as_version=4))
+    if progress:
+        print(f"giaudit: 运行汇总笔记本 (running the corpus notebook) on {corpus}", file=sys.stderr)
+    executed = _execute(nb, {"corpus": str(corpus), "lang": lang}, progress)
+    title = f"{corpus.resolve().name} 政府信息公开工作年度报告汇总审核"
+    return _export(executed, title, Path(out_dir) / "corpus-audit.html", show_code)

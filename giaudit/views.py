@@ -195,3 +195,132 @@ class Html:
 
 def summary(report: Report, findings: Findings, lang: str = "zh") -> Html:
     return Html(summary_html(report, findings, lang))
+
+
+# ---------------------------------------------------------------- corpora (notebook 04)
+
+
+def corpus_overview(c, lang: str = "zh") -> pd.DataFrame:
+    """How many reports, agencies, years; how many unreadable; findings by severity."""
+    r, f = c.reports, c.findings
+    sev = f["severity"].value_counts()
+    rows = [
+        (_h("报告", "reports", lang), len(r)),
+        (_h("单位(已识别)", "agencies (named)", lang), r["agency_key"].nunique()),
+        (_h("年度", "years", lang), "、".join(str(y) for y in sorted(r["year"].dropna().unique()))),
+        (_h("无法读取的文件", "unreadable files", lang), len(c.errors)),
+        (_h("错误", "errors", lang), int(sev.get("error", 0))),
+        (_h("警示", "warnings", lang), int(sev.get("warning", 0))),
+        (_h("提示", "infos", lang), int(sev.get("info", 0))),
+    ]
+    return pd.DataFrame(rows, columns=[_h("项目", "item", lang), _h("数量", "count", lang)]).set_index(
+        _h("项目", "item", lang)
+    )
+
+
+def _named(r: pd.DataFrame) -> pd.Series:
+    return r["agency_key"].fillna(r["report_id"])
+
+
+def league(c, top: int = 15, lang: str = "zh") -> pd.DataFrame:
+    """Agencies by requests received, with their 公开率 and errors (one row per report)."""
+    r = c.reports.assign(name=_named(c.reports))
+    df = r.sort_values(["new_requests", "name"], ascending=[False, True], na_position="last").head(top)
+    out = pd.DataFrame(
+        {
+            _h("单位", "agency", lang): df["name"],
+            _h("年度", "year", lang): df["year"],
+            _h("本年新收", "new requests", lang): df["new_requests"],
+            _h("公开率", "disclosure rate", lang): df["disclosure_rate"].round(3),
+            _h("错误", "errors", lang): df["errors"],
+            _h("报告", "report", lang): df["report_id"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def frequent_findings(c, lang: str = "zh") -> pd.DataFrame:
+    """Checks by how many reports they flag (errors and warnings), with example agencies."""
+    from .checks import REGISTRY
+
+    f = c.findings[c.findings["severity"].isin(["error", "warning"])]
+    r = c.reports.set_index("report_id")
+    rows = []
+    for check, group in f.groupby("check", sort=False):
+        ids = list(dict.fromkeys(group["report_id"]))
+        names = [
+            str(r.loc[i, "agency_key"]) if i in r.index and not pd.isna(r.loc[i, "agency_key"]) else i for i in ids
+        ]
+        title = REGISTRY[check].title_en if lang == "en" else REGISTRY[check].title if check in REGISTRY else check
+        rows.append((check, title, len(ids), len(group), "、".join(names[:4]) + ("…" if len(names) > 4 else "")))
+    cols = [
+        _h("检查", "check", lang),
+        _h("名称", "title", lang),
+        _h("涉及报告", "reports", lang),
+        _h("发现条数", "findings", lang),
+        _h("例如", "for example", lang),
+    ]
+    return (
+        pd.DataFrame(rows, columns=cols).sort_values([cols[2], cols[0]], ascending=[False, True]).reset_index(drop=True)
+    )
+
+
+def balance_failures(c, lang: str = "zh") -> pd.DataFrame:
+    """Reports whose table 三 fails the printed 勾稽关系 (第一项+第二项=第三项+第四项)."""
+    f = c.findings[(c.findings["check"] == "t3.balance") & (c.findings["severity"] == "error")]
+    r = c.reports.set_index("report_id")
+    rows = [
+        (
+            i,
+            r.loc[i, "agency_key"] if i in r.index else None,
+            r.loc[i, "year"] if i in r.index else None,
+            len(g),
+            g["message"].iloc[0],
+        )
+        for i, g in f.groupby("report_id")
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            _h("报告", "report", lang),
+            _h("单位", "agency", lang),
+            _h("年度", "year", lang),
+            _h("不成立的列", "failing columns", lang),
+            _h("示例", "example", lang),
+        ],
+    )
+
+
+def year_over_year(c, lang: str = "zh") -> pd.DataFrame:
+    """Agencies with consecutive years: change in requests and 公开率, and cross-year errors."""
+    r = c.reports.dropna(subset=["agency_key", "year"]).sort_values(["agency_key", "year", "report_id"])
+    r = r.drop_duplicates(["agency_key", "year"])
+    cross = c.findings[(c.findings["check"] == "cross_year") & (c.findings["severity"] == "error")]
+    rows = []
+    for agency, g in r.groupby("agency_key"):
+        years = g.set_index("year")
+        for year in years.index:
+            if year - 1 in years.index:
+                now, last = years.loc[year], years.loc[year - 1]
+                errs = cross[cross["report_id"] == now["report_id"]]
+                rows.append(
+                    (
+                        agency,
+                        f"{year - 1}→{year}",
+                        last["new_requests"],
+                        now["new_requests"],
+                        last["disclosure_rate"],
+                        now["disclosure_rate"],
+                        len(errs),
+                    )
+                )
+    cols = [
+        _h("单位", "agency", lang),
+        _h("年度", "years", lang),
+        _h("上年新收", "new, last year", lang),
+        _h("本年新收", "new, this year", lang),
+        _h("上年公开率", "rate, last year", lang),
+        _h("本年公开率", "rate, this year", lang),
+        _h("跨年度错误", "cross-year errors", lang),
+    ]
+    return pd.DataFrame(rows, columns=cols)

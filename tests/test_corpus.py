@@ -197,3 +197,28 @@ def test_corpus_bad_folder_exits_2(tmp_path):
         text=True,
     )
     assert proc.returncode == 2 and "no report files" in proc.stderr
+
+
+def test_corpus_writeup(result, tmp_path):
+    import lxml.html
+
+    out, _ = result
+    proc = subprocess.run(
+        [sys.executable, "-m", "giaudit", "render", "--corpus", str(out), "-o", str(tmp_path), "--quiet"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = lxml.html.fromstring((tmp_path / "corpus-audit.html").read_text("utf-8"))
+    text = doc.text_content()
+    assert "政府信息公开工作年度报告汇总审核" in doc.findtext(".//title")
+    for heading in ("申请量排行与公开率", "最常见的审核发现", "同一单位相邻年度", "无法读取的文件"):
+        assert heading in text
+    assert "淮安市洪泽区人民政府" in text and "2023→2024" in text and "empty.txt" in text
+    assert len(doc.xpath("//img")) >= 3 and not doc.xpath("//script")
+
+
+def test_render_needs_a_file_or_a_corpus():
+    proc = subprocess.run([sys.executable, "-m", "giaudit", "render"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "--corpus" in proc.stderr
