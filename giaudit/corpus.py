@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .findings import ROW_FIELDS
+
 SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".pdf", ".docx", ".doc", ".wps"}
 CACHE_VERSION = "2"
 BATCH = 256
@@ -56,24 +58,7 @@ VALUE_FIELDS = [
     "unit",
     "source",
 ]
-FINDING_FIELDS = [
-    "report_id",
-    "agency",
-    "agency_key",
-    "year",
-    "check",
-    "severity",
-    "keys",
-    "expected",
-    "actual",
-    "difference",
-    "message",
-    "source",
-    "suspect_key",
-    "suspect_value",
-    "slip",
-    "previous_report_id",
-]
+FINDING_FIELDS = ["report_id", "agency", "agency_key", "year", *ROW_FIELDS, "previous_report_id"]
 INDICATOR_KEYS = ("disclosure_rate", "denial_rate", "unable_rate", "not_processed_rate", "review_correction_rate")
 
 
@@ -121,22 +106,7 @@ def process_file(path: str, name: str | None = None) -> FileResult:
             sha,
             meta=report.meta.to_dict(),
             values=_value_rows(report),
-            findings=[
-                (
-                    f.check,
-                    f.severity.value,
-                    list(f.keys),
-                    f.expected,
-                    f.actual,
-                    f.difference,
-                    f.message,
-                    f.source,
-                    f.suspect[0] if f.suspect else None,
-                    f.suspect[1] if f.suspect else None,
-                    f.slip,
-                )
-                for f in findings
-            ],
+            findings=[f.row() for f in findings],
             summary=_summary(report, findings),
         )
     except GiauditError as exc:
@@ -470,27 +440,8 @@ def _cross_year_rows(this: dict, last: dict, crossing: dict[str, list[tuple]]) -
     from .checks import cross_year
 
     findings = cross_year(_Light(this, crossing[this["report_id"]]), _Light(last, crossing[last["report_id"]]))
-    return [
-        (
-            this["report_id"],
-            this["agency"],
-            this["agency_key"],
-            this["year"],
-            f.check,
-            f.severity.value,
-            list(f.keys),
-            f.expected,
-            f.actual,
-            f.difference,
-            f.message,
-            f.source,
-            f.suspect[0] if f.suspect else None,
-            f.suspect[1] if f.suspect else None,
-            f.slip,
-            last["report_id"],
-        )
-        for f in findings
-    ]
+    ids = (this["report_id"], this["agency"], this["agency_key"], this["year"])
+    return [(*ids, *f.row(), last["report_id"]) for f in findings]
 
 
 def _values_schema(pa):

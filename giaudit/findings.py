@@ -46,6 +46,7 @@ COLUMNS = [
     "slip",
     "message_en",
 ]
+ROW_FIELDS = COLUMNS[:-1]  # Finding.row()
 
 
 @dataclass
@@ -61,6 +62,22 @@ class Finding:
     suspect: tuple[str, int | float] | None = None
     slip: str | None = None
     order: tuple = field(default=(), compare=False)
+
+    def row(self) -> tuple:
+        """The finding as a row of ``ROW_FIELDS`` (the DataFrame's columns but the English message)."""
+        return (
+            self.check,
+            self.severity.value,
+            list(self.keys),
+            self.expected,
+            self.actual,
+            self.difference,
+            self.message,
+            self.source,
+            self.suspect[0] if self.suspect else None,
+            self.suspect[1] if self.suspect else None,
+            self.slip,
+        )
 
     @property
     def difference(self):
@@ -122,23 +139,7 @@ class Findings:
 
     @property
     def df(self) -> pd.DataFrame:
-        rows = [
-            (
-                f.check,
-                f.severity.value,
-                list(f.keys),
-                f.expected,
-                f.actual,
-                f.difference,
-                f.message,
-                f.source,
-                f.suspect[0] if f.suspect else None,
-                f.suspect[1] if f.suspect else None,
-                f.slip,
-                f.message_en,
-            )
-            for f in self.items
-        ]
+        rows = [(*f.row(), f.message_en) for f in self.items]
         df = pd.DataFrame(rows, columns=COLUMNS)
         for c in ("expected", "actual", "difference", "suspect_value"):
             df[c] = pd.array(df[c].tolist(), dtype="Float64")
