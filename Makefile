@@ -49,6 +49,7 @@ bench: env-test  ## run the benchmarks and rewrite docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_parse.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_render.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_pdf.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/bench_corpus.py --write docs/benchmarks.md
 
 clean:  ## remove the environment and generated output
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis
