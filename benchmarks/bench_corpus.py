@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _docs import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = (ROOT / "data/samples/jiangle-2024.txt").read_text("utf-8")
 HTML = (ROOT / "tests/reports/jiangle-2024.html").read_text("utf-8")
@@ -102,10 +104,7 @@ def main() -> None:
     )
     print(text)
     if args.write:
-        doc = args.write.read_text("utf-8")
-        section = re.compile(r"## Corpus audits \(`benchmarks/bench_corpus.py`\).*?(?=\n## |\Z)", re.S)
-        doc = section.sub(lambda _: text.rstrip() + "\n", doc) if section.search(doc) else doc.rstrip() + "\n\n" + text
-        args.write.write_text(doc, "utf-8")
+        write_section(args.write, text)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _docs import write_section  # noqa: E402
+
 import giaudit  # noqa: E402
 
 TEXT = (ROOT / "data/samples/jiangle-2024.txt").read_text("utf-8")
@@ -108,10 +110,7 @@ def main() -> None:
     out = "\n".join(lines)
     print(out)
     if args.write:
-        doc = args.write.read_text("utf-8") if args.write.exists() else "# Benchmarks\n\n"
-        section = re.compile(r"## Parsing \(`benchmarks/bench_parse.py`\).*?(?=\n## |\Z)", re.S)
-        doc = section.sub(lambda _: out.rstrip() + "\n", doc) if section.search(doc) else doc.rstrip() + "\n\n" + out
-        args.write.write_text(doc, "utf-8")
+        write_section(args.write, out)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import statistics
 import sys
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _docs import write_section  # noqa: E402
 
 import giaudit  # noqa: E402
 
@@ -60,10 +61,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        doc = args.write.read_text("utf-8")
-        section = re.compile(r"## PDF reports \(`benchmarks/bench_pdf.py`\).*?(?=\n## |\Z)", re.S)
-        doc = section.sub(lambda _: text.rstrip() + "\n", doc) if section.search(doc) else doc.rstrip() + "\n\n" + text
-        args.write.write_text(doc, "utf-8")
+        write_section(args.write, text)
 
 
 def _time(path: Path) -> float:

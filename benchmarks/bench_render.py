@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _docs import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "jiangle-2024.txt"
@@ -60,10 +61,7 @@ def main() -> None:
     )
     print(text)
     if args.write:
-        doc = args.write.read_text("utf-8")
-        section = re.compile(r"## Rendering a write-up \(`benchmarks/bench_render.py`\).*?(?=\n## |\Z)", re.S)
-        doc = section.sub(lambda _: text.rstrip() + "\n", doc) if section.search(doc) else doc.rstrip() + "\n\n" + text
-        args.write.write_text(doc, "utf-8")
+        write_section(args.write, text)
 
 
 if __name__ == "__main__":

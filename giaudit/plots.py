@@ -110,6 +110,19 @@ def _bars(ax, labels, values, color, lang):
     return bars
 
 
+def _label_hbars(ax, ys, vals, fmt, missing: str, fontsize: int = 9) -> None:
+    """Write each horizontal bar's value (or why it has none) just past its end."""
+    for y, v in zip(ys, vals, strict=True):
+        ax.annotate(
+            missing if v is None else fmt(v),
+            (v or 0, y),
+            va="center",
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=fontsize,
+        )
+
+
 def disclosure(report: Report, lang: str = "zh") -> Figure:
     """Table 二: documents issued / repealed / in force, and licensing, penalty, coercion decisions."""
     t2 = report.template.table("t2")
@@ -185,15 +198,7 @@ def applicant_mix(report: Report, lang: str = "zh") -> Figure:
     ax = fig.subplots()
     ys = np.arange(len(cols))[::-1]
     ax.barh(ys, [v or 0 for v in vals], color=PALETTE[0])
-    for y, v in zip(ys, vals, strict=True):
-        ax.annotate(
-            _t("缺失", "missing", lang) if v is None else f"{v:g}",
-            (v or 0, y),
-            va="center",
-            xytext=(3, 0),
-            textcoords="offset points",
-            fontsize=9,
-        )
+    _label_hbars(ax, ys, vals, lambda v: f"{v:g}", _t("缺失", "missing", lang), 9)
     ax.set_yticks(ys, [_label(c, lang) for c in cols])
     ax.set_xlim(0, max([v or 0 for v in vals] + [1]) * 1.15)
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -244,15 +249,7 @@ def reasons(report: Report, lang: str = "zh") -> Figure:
     ax = fig.subplots()
     ys = np.arange(len(labels))[::-1]
     ax.barh(ys, [v or 0 for v in vals], color=colors)
-    for y, v in zip(ys, vals, strict=True):
-        ax.annotate(
-            _t("缺失", "missing", lang) if v is None else f"{v:g}",
-            (v or 0, y),
-            va="center",
-            xytext=(3, 0),
-            textcoords="offset points",
-            fontsize=8,
-        )
+    _label_hbars(ax, ys, vals, lambda v: f"{v:g}", _t("缺失", "missing", lang), 8)
     ax.set_yticks(ys, labels, fontsize=8)
     ax.set_xlim(0, max([v or 0 for v in vals] + [1]) * 1.15)
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -362,15 +359,7 @@ def indicator_bars(report: Report, lang: str = "zh") -> Figure:
         None if v is None or v != v else float(v) for v in df["value"].astype(object).where(df["value"].notna(), None)
     ]
     ax.barh(ys, [v or 0 for v in vals], color=PALETTE[0])
-    for y, v in zip(ys, vals, strict=True):
-        ax.annotate(
-            _t("无法计算(分母为0或缺失)", "undefined", lang) if v is None else f"{v:.1%}",
-            (v or 0, y),
-            va="center",
-            xytext=(3, 0),
-            textcoords="offset points",
-            fontsize=8,
-        )
+    _label_hbars(ax, ys, vals, lambda v: f"{v:.1%}", _t("无法计算(分母为0或缺失)", "undefined", lang), 8)
     ax.set_yticks(ys, df["label_en" if lang == "en" else "label"].tolist(), fontsize=9)
     ax.set_xlim(0, 1.3)
     ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
