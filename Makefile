@@ -6,7 +6,7 @@ SAMPLE ?= data/samples/jiangle-2024.txt
 OUT    ?= reports
 
 .DEFAULT_GOAL := help
-.PHONY: help audit test lint bench lab env env-test clean
+.PHONY: help audit test test-devset lint bench lab env env-test clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,12 @@ audit: env  ## audit the bundled sample and render its HTML write-up into report
 test: env-test  ## run every test: pytest, then nbval on the notebooks
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg notebooks
+
+DEVSET ?= ../shared/reports
+
+test-devset: env-test  ## run the dev-set tests on ../shared/reports (real reports not in the repo)
+	@test -d $(DEVSET) || { echo "make test-devset: $(DEVSET) not found; it holds the dev set of real reports (CI has it beside the clone)" >&2; exit 2; }
+	$(BIN)/python -m pytest -q -m devset
 
 lab: $(VENV)/.stamp-lab  ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks

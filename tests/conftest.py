@@ -8,7 +8,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
 SAMPLE = ROOT / "data" / "samples" / "jiangle-2024.txt"
-SHARED = ROOT.parent / "shared" / "reports"
 
 
 def golden(stem: str) -> dict:
