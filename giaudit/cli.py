@@ -213,14 +213,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def _text_summary(report, labels: str) -> str:
     m = report.meta
+    tables = report.template.tables
     names = {
-        "zh": (
-            "表二 主动公开政府信息情况",
-            "表三 收到和处理政府信息公开申请情况",
-            "表四 政府信息公开行政复议、行政诉讼情况",
-        ),
-        "en": ("Table 2 proactive disclosure", "Table 3 requests", "Table 4 review and litigation"),
-        "key": ("t2", "t3", "t4"),
+        "zh": [f"{t.title} {t.label}" for t in tables],
+        "en": [f"Table {t.number} {t.label_en}" for t in tables],
+        "key": [t.id for t in tables],
     }[labels]
     found = sum(v is not None for v in report.values.values())
     lines = [
@@ -229,8 +226,8 @@ def _text_summary(report, labels: str) -> str:
         "",
     ]
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-        for name, tid in zip(names, ("t2", "t3", "t4"), strict=True):
-            lines += [name, report.table(tid, labels).to_string(na_rep="—"), ""]
+        for name, table in zip(names, tables, strict=True):
+            lines += [name, report.table(table.id, labels).to_string(na_rep="—"), ""]
     if report.warnings:
         lines.append("提示 (warnings):")
         lines += [f"  - {w}" for w in report.warnings]

@@ -40,6 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .findings import ROW_FIELDS
+from .meta import normalize_agency
 
 SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".pdf", ".docx", ".doc", ".wps"}
 CACHE_VERSION = "2"
@@ -131,7 +132,7 @@ def _summary(report, findings) -> dict:
     from .indicators import values as indicator_values
 
     counts = findings.counts()
-    ind = indicator_values(report.values)
+    ind = indicator_values(report.values, report.template)
     v = report.values
     return {
         "kind": report.meta.kind,
@@ -152,19 +153,7 @@ def _summary(report, findings) -> dict:
 
 # ---------------------------------------------------------------- agencies
 
-_NOISE = re.compile(r"^(?:标题[:：]|page\d+[-_])+", re.I)
 _PREFIX = re.compile(r"^(.{2,8}?(?:省|自治区|市|自治州|州|地区|盟))(.{2,}(?:区|县|市|旗).*)$")
-
-
-def normalize_agency(name: str | None) -> str | None:
-    if not name:
-        return None
-    n = unicodedata.normalize("NFKC", name)
-    n = _NOISE.sub("", re.sub(r"\s+", "", n))
-    if n.endswith("政府办"):
-        n = n[: -len("政府办")].removesuffix("人民") + "人民政府办公室"
-    n = re.sub(r"(?<=[县区市旗])政府(?=$|办公室)", "人民政府", n)
-    return n or None
 
 
 def agency_keys(names: Iterable[str | None], mapping: dict[str, str] | None = None) -> dict[str, str]:

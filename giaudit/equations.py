@@ -13,17 +13,6 @@ from dataclasses import dataclass
 from . import template as tpl
 from .report import Report
 
-T3_COLUMNS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_organization",
-    "legal_service",
-    "other_org",
-    "total",
-)
-
-
 @dataclass(frozen=True)
 class Equation:
     check: str
@@ -53,53 +42,42 @@ def _present(report: Report, table: tpl.Table) -> list[tpl.Row]:
 
 
 def equations(report: Report) -> list[Equation]:
-    """Every equation of checks t3.balance, t3.row_total, t3.outcome_total and t4.block_total."""
-    t3 = report.template.table("t3")
-    t4 = report.template.table("t4")
-    rows = _present(report, t3)
-    keys = [r.key for r in rows]
-    cols = {c: t3.columns[c].label for c in T3_COLUMNS}
+    """Every equation the template declares for the report's tables, over the rows the report has."""
     out: list[Equation] = []
-    if {"new_requests", "carried_over", "total_processed", "carried_forward"} <= set(keys):
-        for c in T3_COLUMNS:
-            out.append(
-                Equation(
-                    "t3.balance",
-                    (f"t3.new_requests.{c}", f"t3.carried_over.{c}"),
-                    (f"t3.total_processed.{c}", f"t3.carried_forward.{c}"),
-                    f"表三「{cols[c]}」列:第一项加第二项之和等于第三项(七)总计加第四项之和",
-                )
-            )
-    for r in rows:
-        out.append(
-            Equation(
-                "t3.row_total",
-                (f"t3.{r.key}.total",),
-                tuple(f"t3.{r.key}.{c}" for c in T3_COLUMNS[:-1]),
-                f"表三「{r.label}」行:总计等于自然人与五类法人或其他组织之和",
-            )
-        )
-    if "granted" in keys and "total_processed" in keys:
-        outcomes = keys[keys.index("granted") : keys.index("total_processed")]
-        for c in T3_COLUMNS:
-            out.append(
-                Equation(
-                    "t3.outcome_total",
-                    (f"t3.total_processed.{c}",),
-                    tuple(f"t3.{k}.{c}" for k in outcomes),
-                    f"表三「{cols[c]}」列:(七)总计等于(一)至(六)各项办理结果之和",
-                )
-            )
-    for r in _present(report, t4):
-        out.append(
-            Equation(
-                "t4.block_total",
-                (f"t4.{r.key}.total",),
-                tuple(f"t4.{r.key}.{c}" for c in r.columns if c != "total"),
-                f"表四「{r.label}」:总计等于结果维持、结果纠正、其他结果、尚未审结之和",
-            )
-        )
+    for table in report.template.tables:
+        if not table.equations:
+            continue
+        rows = _present(report, table)
+        for spec in table.equations:
+            out += _expand(table, spec, rows)
     return out
+
+
+def _expand(table: tpl.Table, spec: tpl.EquationSpec, rows: list[tpl.Row]) -> list[Equation]:
+    """One declared rule -> its equations: one per column (sides name rows) or one per row (sides name columns)."""
+    if spec.per == "row":
+        return [
+            Equation(
+                spec.check,
+                tuple(f"{table.id}.{r.key}.{c}" for c in spec.lhs),
+                tuple(f"{table.id}.{r.key}.{c}" for c in spec.rhs),
+                spec.text.format(row=r.label, table=table.title),
+            )
+            for r in rows
+        ]
+    named = [n for n in (*spec.lhs, *spec.rhs) if not n.startswith("@")]
+    if not {n for n in named} <= {r.key for r in rows}:
+        return []  # a row the rule names is not in this report's form
+    lhs, rhs = table.select(spec.lhs, rows), table.select(spec.rhs, rows)
+    return [
+        Equation(
+            spec.check,
+            tuple(f"{table.id}.{r.key}.{c}" for r in lhs),
+            tuple(f"{table.id}.{r.key}.{c}" for r in rhs),
+            spec.text.format(column=table.columns[c].label, table=table.title),
+        )
+        for c in table.row_columns
+    ]
 
 
 class Localiser:

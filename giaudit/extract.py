@@ -11,7 +11,7 @@ edges -> intersections -> cells -> tables), keep their intermediates so that
                        run of values; the longest chain of candidates in both
                        template order and reading order wins;
 5. ``build_cells``     matched values -> one Cell per canonical key;
-6. ``collect_prose`` and ``detect_meta``.
+6. ``collect_prose`` and ``meta.detect`` (agency, year, title).
 
 Nothing is guessed: a row whose label is missing, or whose values cannot be
 attributed with certainty, stays missing and is named in ``warnings``.
@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 from . import template as tpl
 from .document import BREAK, CELL, CHROME, PARA, Document, Loc, Token
 from .errors import UnrecognisedDocument
+from .meta import Meta
+from .meta import detect as detect_meta
+from .meta import year_of
 from .values import Parsed, parse_value
 
 # ------------------------------------------------------------------ results
@@ -69,6 +72,7 @@ class Extraction:
     cells: dict[str, Cell]
     prose: dict[int, str]
     warnings: list[str] = field(default_factory=list)
+    meta: Meta | None = None
 
 
 # ------------------------------------------------------------------ step 1
@@ -97,8 +101,11 @@ class _Cores:
 
 # ------------------------------------------------------------------ step 2
 
-_HEADING = re.compile(r"^(?:第([一二三四五六])部分|([一二三四五六])[、.．,，:：]|[(（]([一二三四五六])[)）])")
-_NUMERALS = {c: i for i, c in enumerate("一二三四五六", 1)}
+def _heading_pattern(template: tpl.Template) -> tuple[re.Pattern, dict[str, int]]:
+    """「第二部分」「二、」「(二)」 before a section title, with the template's numerals."""
+    numerals = {s.numeral: s.number for s in template.sections}
+    n = "".join(numerals)
+    return re.compile(rf"^(?:第([{n}])部分|([{n}])[、.．,，:：]|[(（]([{n}])[)）])"), numerals
 
 
 def find_sections(tokens: list[Token], template: tpl.Template) -> dict[int, int]:
@@ -106,13 +113,14 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> dict[int, int]
     found: dict[int, int] = {}
     last = 0
     keywords = {s.number: s.keywords for s in template.sections}
+    heading, numerals = _heading_pattern(template)
     for i, tok in enumerate(tokens):
         if tok.kind != PARA or len(tok.text) > 120:
             continue
-        m = _HEADING.match(tok.text.lstrip())
+        m = heading.match(tok.text.lstrip())
         if m is None:
             continue
-        number = _NUMERALS[m.group(1) or m.group(2) or m.group(3)]
+        number = numerals[m.group(1) or m.group(2) or m.group(3)]
         if number <= last or number in found:
             continue
         head = tpl.normalize(tok.text)[:30]
@@ -125,12 +133,34 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> dict[int, int]
 # ------------------------------------------------------------------ step 3
 
 
-def detect_format(tokens: list[Token]) -> str | None:
-    """The template whose table headers the document prints, or None when no header is seen."""
+def detect_format(tokens: list[Token], year: int | None = None) -> tuple[str, str | None]:
+    """The template the document is printed on, and a note when the evidence did not settle it at once.
+
+    Evidence, strongest first: the column headers only one format prints (its
+    ``markers``), then the document it cites (``citations``), then the report's
+    year within the years a format covers. A tie that none of these breaks is
+    read with the newest format, and said.
+    """
     text = tpl.normalize("".join(t.text for t in tokens if t.kind != BREAK and len(t.text) < 60))
-    scores = {fmt: sum(text.count(tpl.core(m)) for m in tpl.get(fmt).markers) for fmt in tpl.FORMATS}
-    best = max(scores, key=lambda f: scores[f])
-    return best if scores[best] else None
+    candidates = list(tpl.formats())
+    scores = {f: sum(text.count(tpl.core(m)) for m in tpl.get(f).markers) for f in candidates}
+    best = max(scores.values())
+    candidates = [f for f in candidates if scores[f] == best]
+    if len(candidates) == 1:
+        return candidates[0], None
+    prose = tpl.normalize("".join(t.text for t in tokens[:4000] if t.kind == PARA))
+    cited = [f for f in candidates if any(tpl.normalize(c) in prose for c in tpl.get(f).citations)]
+    if len(cited) == 1:
+        return cited[0], None if best == 0 else f"表头不足以判断格式,据所引文号按{tpl.get(cited[0]).name}格式读取"
+    if year is not None:
+        fits = [f for f in candidates if tpl.get(f).first_year <= year <= tpl.get(f).last_year]
+        if len(fits) == 1:
+            return fits[0], None
+    newest = max(candidates, key=lambda f: tpl.get(f).first_year)
+    if best == 0:
+        return newest, None  # no table header at all: nothing read depends on the format's own table 二
+    names = "、".join(tpl.get(f).name for f in candidates)
+    return newest, f"表头同时符合{names},无法据文号或年度区分,按{tpl.get(newest).name}读取"
 
 
 # ------------------------------------------------------------------ step 4
@@ -540,7 +570,7 @@ def extract(doc: Document) -> Extraction:
     tokens = doc.tokens
     parsed = classify(tokens)
     cores = _Cores(tokens)
-    fmt = detect_format(tokens) or "2021"
+    fmt, format_note = detect_format(tokens, year_of(doc))
     template = tpl.get(fmt)
     sections = find_sections(tokens, template)
     section_starts = sorted(sections.items(), key=lambda kv: kv[1])
@@ -555,6 +585,8 @@ def extract(doc: Document) -> Extraction:
 
     matches: list[RowMatch] = []
     warnings: list[str] = list(doc.warnings)
+    if format_note:
+        warnings.append(format_note)
     pos = 0
     for table in template.tables:
         lo, hi = section_range(table.section, pos)
@@ -578,7 +610,9 @@ def extract(doc: Document) -> Extraction:
     title = next((i for i, t in enumerate(tokens) if t.kind == PARA and t.text == doc.title), None)
     prose = collect_prose(tokens, sections, consumed, template, title)
     warnings.extend(_missing_warnings(template, sections, matches, cells))
-    return Extraction(fmt, sections, matches, cells, prose, warnings)
+    meta, why = detect_meta(doc, fmt)
+    warnings.extend(why)
+    return Extraction(fmt, sections, matches, cells, prose, warnings, meta)
 
 
 def _mentions_template(tokens: list[Token], template: tpl.Template) -> bool:
@@ -592,7 +626,7 @@ def _missing_warnings(template, sections, matches, cells) -> list[str]:
     out = []
     for s in template.sections:
         if s.number not in sections:
-            out.append(f"未找到第{s.label[0]}部分标题「{s.label}」")
+            out.append(f"未找到第{s.numeral}部分标题「{s.label}」")
     matched = {(m.table, m.row) for m in matches}
     for table in template.tables:
         rows = [r for r in table.rows if not r.optional]
@@ -603,7 +637,7 @@ def _missing_warnings(template, sections, matches, cells) -> list[str]:
             and not any((table.id, o.key) in matched and r.key in o.replaces for o in table.rows)
         ]
         if len(missing) == len(rows):
-            out.append(f"未找到表{'一二三四'[table.number - 1]}({table.label}): 其 {len(table.keys())} 个数值均缺失")
+            out.append(f"未找到{table.title}({table.label}): 其 {len(table.keys())} 个数值均缺失")
         else:
             for r in missing:
                 out.append(f"{table.id}.{r.key}: 未找到「{r.label}」行")

@@ -121,7 +121,10 @@ class Result:
 class Findings:
     """The audit's result: ``df`` (one row per finding) and ``results`` (every rule evaluated)."""
 
-    def __init__(self, findings: list[Finding], results: list[Result], meta: dict, check_order: list[str]) -> None:
+    def __init__(self, findings: list[Finding], results: list[Result], meta: dict, checks: list) -> None:
+        """``checks``: the registered checks (``CheckSpec``), in the order they ran."""
+        self.checks = {c.id: c for c in checks}
+        check_order = list(self.checks)
         rank = {c: n for n, c in enumerate(check_order)}
         self.items = sorted(
             findings, key=lambda f: (f.severity.rank, rank.get(f.check, 999), f.order, f.keys, f.message)
@@ -171,11 +174,9 @@ class Findings:
 
     def summary(self) -> pd.DataFrame:
         """Per check: rules passed, failed and unverifiable, and findings by severity."""
-        from .checks import REGISTRY
-
         rows = []
         for cid in self.check_order:
-            spec = REGISTRY[cid]
+            spec = self.checks[cid]
             res = self.results[self.results["check"] == cid]["status"].value_counts()
             sev = pd.Series([f.severity.value for f in self.items if f.check == cid]).value_counts()
             rows.append(

@@ -18,6 +18,9 @@ from matplotlib import font_manager, rcParams
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from . import template as tpl
+from .lang import label as _label
+from .lang import pick as _t
 from .report import Report
 
 CJK_FAMILIES = (
@@ -69,18 +72,10 @@ def setup_fonts() -> str | None:
     return family
 
 
-def _t(zh: str, en: str, lang: str) -> str:
-    return en if lang == "en" else zh
-
-
 def _figure(w: float, h: float) -> Figure:
     setup_fonts()
     fig = Figure(figsize=(w, h), dpi=110, layout="constrained")
     return fig
-
-
-def _label(item, lang: str) -> str:
-    return item.label_en if lang == "en" else item.label
 
 
 def _title(report: Report, what: str) -> str:
@@ -153,7 +148,7 @@ def disclosure(report: Report, lang: str = "zh") -> Figure:
             )
     left.set_xticks(xs, [_label(r, lang) for r in docs])
     left.legend(frameon=False, fontsize=9)
-    left.set_title(_t("规章和行政规范性文件(件)", "Regulations and normative documents", lang))
+    left.set_title(_t("和".join(r.label for r in docs) + "(件)", "Regulations and normative documents", lang))
     left.spines[["top", "right"]].set_visible(False)
     acts = [r for r in t2.rows if "decisions" in r.columns]
     _bars(
@@ -163,8 +158,11 @@ def disclosure(report: Report, lang: str = "zh") -> Figure:
         PALETTE[2],
         lang,
     )
-    right.set_title(_t("行政许可、处罚、强制处理决定(件)", "Licensing, penalty and coercion decisions", lang))
-    fig.suptitle(_title(report, _t("主动公开政府信息情况(表二)", "proactive disclosure (table 2)", lang)))
+    decisions = t2.columns["decisions"].label if "decisions" in t2.columns else ""
+    right.set_title(
+        _t("、".join(r.label for r in acts) + f" {decisions}(件)", "Licensing, penalty and coercion decisions", lang)
+    )
+    fig.suptitle(_title(report, _t(f"{t2.label}({t2.title})", f"{t2.label_en} (table 2)", lang)))
     return fig
 
 
@@ -173,19 +171,24 @@ def _t3(report: Report, row: str, col: str = "total"):
 
 
 def _outcome_groups(report: Report) -> list[tuple[str, str, list[str]]]:
-    """(key, label, rows) of the six outcome groups of table 三, in the rows the report has."""
+    """(key, label, rows) of the outcome groups of table 三 ((一)予以公开 … (六)其他处理), in the rows the report has.
+
+    The rows directly under 三、本年度办理结果 stand alone; each sub-group is one entry with its rows.
+    """
     t3 = report.template.table("t3")
     present = [r for r in t3.rows if f"t3.{r.key}.total" in report.cells]
-    groups = {g.key: g for g in t3.groups}
-    out = [
-        ("granted", t3.row("granted").label, ["granted"]),
-        ("partially_granted", t3.row("partially_granted").label.split("(区分")[0], ["partially_granted"]),
-    ]
-    for gkey in ("denied", "unable", "not_processed", "other"):
-        rows = [r.key for r in present if r.group == gkey]
-        if gkey == "other" and "other_total" in [r.key for r in present]:
-            rows = ["other_total"]
-        out.append((gkey, groups[gkey].label, rows))
+    top = next(g.key for g in t3.groups if g.parent is None)
+    out: list[tuple[str, str, list[str]]] = []
+    for kind, item in t3.display_rows(t3.select([f"@{top}"], present)):
+        if kind == "group":
+            if item.key != top:
+                out.append((item.key, item.label, []))
+        elif item.group == top:
+            out.append((item.key, item.display, [item.key]))
+        elif out and out[-1][0] == item.group:
+            out[-1][2].append(item.key)
+        else:  # a group printed as one row of its own (the 2019 (六)其他处理)
+            out.append((item.group, t3.group(item.group).label, [item.key]))
     return out
 
 
@@ -203,7 +206,8 @@ def applicant_mix(report: Report, lang: str = "zh") -> Figure:
     ax.set_xlim(0, max([v or 0 for v in vals] + [1]) * 1.15)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(_title(report, _t("本年新收申请的申请人构成(件)", "new requests by applicant (table 3)", lang)))
+    new = tpl.core(t3.row("new_requests").display)
+    ax.set_title(_title(report, _t(f"{new}申请的申请人构成(件)", "new requests by applicant (table 3)", lang)))
     return fig
 
 
@@ -230,14 +234,20 @@ def outcomes(report: Report, lang: str = "zh") -> Figure:
     ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
     ax.legend(ncols=3, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(_title(report, _t("本年度办理结果构成(按申请人,括号内为(七)总计)", "outcomes by applicant", lang)))
+    top = next(g for g in t3.groups if g.parent is None)
+    zh = f"{tpl.core(top.label)}构成(按申请人,括号内为{t3.row('total_processed').label})"
+    ax.set_title(_title(report, _t(zh, "outcomes by applicant", lang)))
     return fig
+
+
+# The groups of table 三 whose rows are reasons for not disclosing (group keys of the template).
+_REASON_GROUPS = ("denied", "unable", "not_processed")
 
 
 def reasons(report: Report, lang: str = "zh") -> Figure:
     """Why not: every reason under 不予公开, 无法提供 and 不予处理 (总计 column), coloured by group."""
     t3 = report.template.table("t3")
-    panels = [g for g in _outcome_groups(report) if g[0] in ("denied", "unable", "not_processed")]
+    panels = [g for g in _outcome_groups(report) if g[0] in _REASON_GROUPS]
     labels, vals, colors, handles = [], [], [], []
     for (gkey, glabel, rows), color in zip(panels, (PALETTE[2], PALETTE[3], PALETTE[4]), strict=True):
         handles.append(Patch(color=color, label=glabel if lang != "en" else gkey.replace("_", " ")))
@@ -255,7 +265,9 @@ def reasons(report: Report, lang: str = "zh") -> Figure:
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(handles=handles, fontsize=8, frameon=False, loc="lower right")
-    ax.set_title(_title(report, _t("不予公开、无法提供、不予处理的理由(总计列,件)", "reasons (total column)", lang)))
+    names = "、".join(tpl.core(t3.group(g).label) for g in _REASON_GROUPS)
+    zh = f"{names}的理由({t3.columns['total'].label}列,件)"
+    ax.set_title(_title(report, _t(zh, "reasons (total column)", lang)))
     return fig
 
 
@@ -274,7 +286,7 @@ def review_litigation(report: Report, lang: str = "zh") -> Figure:
     for y, r in zip(ys, t4.rows, strict=True):
         total = report.values.get(f"t4.{r.key}.total")
         ax.annotate(
-            f"{_t('总计', 'total', lang)} {'—' if total is None else f'{total:g}'}",
+            f"{_label(t4.columns['total'], lang)} {'—' if total is None else f'{total:g}'}",
             (left[list(ys).index(y)], y),
             va="center",
             xytext=(4, 0),
@@ -285,9 +297,7 @@ def review_litigation(report: Report, lang: str = "zh") -> Figure:
     ax.set_xlim(0, max(left.max() * 1.25, 1))
     ax.legend(ncols=4, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(
-        _title(report, _t("政府信息公开行政复议、行政诉讼情况(表四,件)", "review and litigation (table 4)", lang))
-    )
+    ax.set_title(_title(report, _t(f"{t4.label}({t4.title},件)", "review and litigation (table 4)", lang)))
     return fig
 
 
@@ -324,7 +334,7 @@ def reconciliation_grid(report: Report, findings=None, lang: str = "zh") -> Figu
     ax.set_ylim(len(rows), 0)
     ax.set_xticks(np.arange(len(cols)) + 0.5, [_label(c, lang) for c in cols], fontsize=8)
     ax.xaxis.tick_top()
-    ax.set_yticks(np.arange(len(rows)) + 0.5, [_short(_label(r, lang)) for r in rows], fontsize=8)
+    ax.set_yticks(np.arange(len(rows)) + 0.5, [_short(r.display if lang != "en" else r.label_en) for r in rows], fontsize=8)
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
@@ -398,7 +408,8 @@ def corpus_league(c, top: int = 15, lang: str = "zh") -> Figure:
     ys = np.arange(len(r))[::-1]
     ax.barh(ys, r["new_requests"].astype(float), color=PALETTE[0])
     for y, n, rate in zip(ys, r["new_requests"], r["disclosure_rate"], strict=True):
-        label = f"{int(n)}" + ("" if _na(rate) else f"  {_t('公开率', 'rate', lang)} {float(rate):.0%}")
+        rate_label = _label(next(i for i in tpl.get().indicators if i.key == "disclosure_rate"), lang)
+        label = f"{int(n)}" + ("" if _na(rate) else f"  {rate_label} {float(rate):.0%}")
         ax.annotate(label, (float(n), y), va="center", xytext=(3, 0), textcoords="offset points", fontsize=8)
     ax.set_yticks(
         ys,
@@ -407,17 +418,17 @@ def corpus_league(c, top: int = 15, lang: str = "zh") -> Figure:
     )
     ax.set_xlim(0, max(float(r["new_requests"].max() or 1), 1) * 1.35)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(_t("本年新收申请最多的报告(件)", "most requests received", lang))
+    new = tpl.core(tpl.get().table("t3").row("new_requests").display)
+    ax.set_title(_t(f"{new}申请最多的报告(件)", "most requests received", lang))
     return fig
 
 
 def corpus_rates(c, lang: str = "zh") -> Figure:
     """How outcomes are distributed across reports: 公开率, 不予公开率, 无法提供率, 不予处理率."""
+    specs = {i.key: i for i in tpl.get().indicators}
     cols = [
-        ("disclosure_rate", "公开率", "disclosure"),
-        ("denial_rate", "不予公开率", "denial"),
-        ("unable_rate", "无法提供率", "unable"),
-        ("not_processed_rate", "不予处理率", "not processed"),
+        (k, specs[k].label, specs[k].label_en)
+        for k in ("disclosure_rate", "denial_rate", "unable_rate", "not_processed_rate")
     ]
     data = [c.reports[k].dropna().astype(float).to_numpy() for k, _, _ in cols]
     fig = _figure(8, 3.4)

@@ -138,6 +138,35 @@ def facts(prose: dict[int, str]) -> list[Fact]:
     return out
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """A stated number against the table: the table's number (None when a cell is missing) and the verdict."""
+
+    table: float | int | None
+    status: str  # "agrees", "differs", "unverifiable", or "broader" (the prose counts the carry-over too)
+    broader_keys: tuple[str, ...] = ()
+
+
+def compare(fact: Fact, values: dict) -> Comparison:
+    """The one comparison of a prose fact with the tables that the audit and the write-up both show."""
+    cells = [values.get(k) for k in fact.keys]
+    if any(v is None for v in cells):
+        return Comparison(None, "unverifiable")
+    total = sum(cells)
+    if abs(total - fact.value) < 1e-9:
+        return Comparison(total, "agrees")
+    for keys in fact.also_consistent:
+        alt = sum(values.get(k) or 0 for k in keys)
+        if alt == fact.value:
+            return Comparison(total, "broader", keys)
+    return Comparison(total, "differs")
+
+
+def statement_label(id: str) -> str:
+    """What a statement of templates/prose.toml speaks of (「信息处理费」)."""
+    return next(spec.label for spec in _specs()[1] if spec.id == id)
+
+
 def statements(prose: dict[int, str]) -> dict[str, list[tuple[float | int, str, int]]]:
     """Statements with no table cell of their own (the 信息处理费 of section 六)."""
     return {spec.id: _find(spec, prose) for spec in _specs()[1]}

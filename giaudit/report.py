@@ -11,8 +11,6 @@ so reading thousands of reports costs no pandas work until it is wanted.
 from __future__ import annotations
 
 import html
-import re
-from dataclasses import asdict, dataclass
 from functools import cached_property
 
 import pandas as pd
@@ -20,98 +18,9 @@ import pandas as pd
 from . import template as tpl
 from .document import Document
 from .extract import Cell, Extraction
-
-_TITLE = re.compile(
-    r"^(?P<agency>.*?)[\s_:：-]*(?P<year>20\d{2})\s*年度?(?:本?(?:单位|部门|机关))?(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告"
-)
-_PERIOD = re.compile(r"(?:统计|数据).{0,16}?(20\d{2})\s*年\s*0?1\s*月\s*0?1\s*日")
-_PERIOD_ANY = re.compile(
-    r"(20\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*(?:起)?\s*(?:至|到|—|-|～|~)\s*(?:(20\d{2})\s*年\s*)?12\s*月\s*31\s*日"
-)
-_DATE_LINE = re.compile(r"^\s*20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
-_ORG = re.compile(r"(?:人民政府|办公室|办公厅|局|委员会|厅|办|中心|办事处|管委会|管理委员会|院|署|部|所|站|队|政府)$")
-_JUNK_PREFIX = re.compile(r"^(?:标题[:：]|page\d+[-_]|关于|转发|印发)+", re.I)
+from .meta import Meta
 
 LABELS = ("zh", "en", "key")
-
-
-@dataclass(frozen=True)
-class Meta:
-    agency: str | None
-    year: int | None
-    format: str
-    source: str
-    kind: str
-    encoding: str | None = None
-    title: str | None = None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def detect_meta(doc: Document, extraction: Extraction) -> tuple[Meta, list[str]]:
-    warnings = []
-    agency, year = None, None
-    if doc.title and (m := _TITLE.search(tpl.normalize(doc.title))):
-        agency = _JUNK_PREFIX.sub("", m["agency"]).strip(" _-:：") or None
-        year = int(m["year"])
-    if agency is None and doc.title:  # "淮安市洪泽区人民政府" on the line above "2024年…年度报告"
-        agency = _line_above_title(doc)
-    if agency is None:
-        agency = _signoff(doc)
-    if agency is None and (agency := _contact(doc)):
-        warnings.append(f"报告单位名称「{agency}」系根据联系方式推断 (no title line names the agency)")
-    if year is None:
-        head = "\n".join(t.text for t in doc.tokens[:60] if t.kind == "para")
-        m = _PERIOD_ANY.search(head) or _PERIOD.search(head)
-        year = int(m.group(1)) if m else None
-    if doc.title is None:
-        warnings.append("未找到报告标题行 (如「XX2024年政府信息公开工作年度报告」)")
-    if agency is None:
-        warnings.append("未能识别报告单位名称")
-    if year is None:
-        warnings.append("未能识别报告年度")
-    meta = Meta(agency, year, extraction.format, doc.source, doc.kind, doc.encoding, doc.title)
-    return meta, warnings
-
-
-_CONTACT = re.compile(r"请与([^,，。;；(（:：]{2,40}?)联系")
-_AGENCY_UNIT = re.compile(
-    r"^(.*?(?:人民政府办公室|人民政府办公厅|政府办公室|政府办|人民政府|委员会|管委会|办事处|局|厅|委|中心|院))"
-    r"(?:[^局委厅]{1,10}?(?:科|股|室|处|组))?$"
-)
-
-
-def _contact(doc: Document) -> str | None:
-    """The agency as named in "如对本报告有疑问,请与XX县政府办电子政务科联系" (unit dropped)."""
-    head = "\n".join(t.text for t in doc.tokens[:40] if t.kind == "para")
-    m = _CONTACT.search(head)
-    if not m or not (unit := _AGENCY_UNIT.match(m.group(1).strip())):
-        return None
-    name = unit.group(1)
-    if name.endswith("政府办"):  # the usual short form of 人民政府办公室
-        name = name[: -len("政府办")].removesuffix("人民") + "人民政府办公室"
-    return name if len(name) >= 4 else None
-
-
-def _line_above_title(doc: Document) -> str | None:
-    paras = [t.text for t in doc.tokens[:80] if t.kind == "para"]
-    if doc.title in paras:
-        n = paras.index(doc.title)
-        if n and len(paras[n - 1]) <= 30 and _ORG.search(paras[n - 1].strip()):
-            return paras[n - 1].strip()
-    return None
-
-
-def _signoff(doc: Document) -> str | None:
-    """The issuing agency as signed at the end: a short name line just before a date line."""
-    paras = [t.text for t in doc.tokens[-12:] if t.kind == "para"]
-    for n in range(len(paras) - 1, 0, -1):
-        if _DATE_LINE.match(paras[n]):
-            name = paras[n - 1].strip()
-            if len(name) <= 30 and _ORG.search(name):
-                return name
-    return None
 
 
 class Report:
@@ -121,10 +30,10 @@ class Report:
         self.document = document
         self.extraction = extraction
         self.template = tpl.get(extraction.format)
-        self.meta, meta_warnings = detect_meta(document, extraction)
+        self.meta: Meta = extraction.meta
         self.cells: dict[str, Cell] = extraction.cells
         self.prose: dict[int, str] = extraction.prose
-        self.warnings: list[str] = [*extraction.warnings, *meta_warnings]
+        self.warnings: list[str] = extraction.warnings
 
     # ---------------------------------------------------------------- values
     @cached_property
@@ -236,7 +145,7 @@ class Report:
         """Derived rates (公开率, 不予公开率, 复议纠错率, …), formulas in ``giaudit.indicators``."""
         from .indicators import compute
 
-        return compute(self.values)
+        return compute(self.values, self.template)
 
     def explain(self) -> pd.DataFrame:
         """Which template row each value matched, with the label text and both sources."""

@@ -52,6 +52,7 @@ class Column:
     kind: str = "count"  # "count" (Int64) or "amount" (Float64)
     unit: str | None = None
     variants: tuple[str, ...] = ()
+    signed: bool = False  # may be negative (a change from last year)
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,16 @@ class Row:
     optional: bool = False
     alternative: str | None = None  # key of a row that may stand for this one
     replaces: tuple[str, ...] = ()  # rows this optional row stands for
+    short: str | None = None  # the label as charts and narrow tables show it
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.variants)
+
+    @property
+    def display(self) -> str:
+        """The label shortened for charts and narrow tables."""
+        return self.short or self.label
 
 
 @dataclass(frozen=True)
@@ -76,12 +83,26 @@ class Group:
     key: str
     label: str
     label_en: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class EquationSpec:
+    """One printed rule of a table's arithmetic: sum(lhs) = sum(rhs), per column or per row."""
+
+    check: str
+    per: str  # "column": lhs/rhs name rows (or "@group"); "row": lhs/rhs name columns
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    text: str  # Chinese, with {row} / {column} for the official labels
+    shift_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Table:
     id: str
     number: int
+    numeral: str
     section: int
     label: str
     label_en: str
@@ -90,12 +111,70 @@ class Table:
     rows: tuple[Row, ...]
     groups: tuple[Group, ...] = ()
     headers: tuple[str, ...] = ()
+    row_columns: tuple[str, ...] = ()
+    equations: tuple[EquationSpec, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """「表三」: how reports and findings name the table."""
+        return f"表{self.numeral}"
 
     def row(self, key: str) -> Row:
         for row in self.rows:
             if row.key == key:
                 return row
         raise KeyError(key)
+
+    def group(self, key: str) -> Group:
+        for g in self.groups:
+            if g.key == key:
+                return g
+        raise KeyError(key)
+
+    def in_group(self, row: Row, group: str) -> bool:
+        """Whether ``row`` belongs to ``group`` or to one of its sub-groups."""
+        parents = {g.key: g.parent for g in self.groups}
+        g = row.group
+        while g is not None:
+            if g == group:
+                return True
+            g = parents.get(g)
+        return False
+
+    def select(self, names, present=None) -> list[Row]:
+        """Rows named by keys or "@group" selectors, in template order; ``present`` limits them to those rows."""
+        out = []
+        for name in names:
+            if name.startswith("@"):
+                out += [r for r in self.rows if self.in_group(r, name[1:])]
+            else:
+                out.append(self.row(name))
+        if present is not None:
+            keys = {r.key for r in present}
+            out = [r for r in out if r.key in keys]
+        return list(dict.fromkeys(out))
+
+    def display_rows(self, rows) -> list[tuple[str, Row | Group]]:
+        """``rows`` with the group headings a printed table shows above them ("三、本年度办理结果", "(三)不予公开"),
+        as ("group", Group) and ("row", Row) items. A group printed as a row of its own (the one (六)其他处理 row) gets
+        no heading."""
+        out: list[tuple[str, Row | Group]] = []
+        shown: set[str] = set()
+        parents = {g.key: g.parent for g in self.groups}
+        by_key = {g.key: g for g in self.groups}
+        for row in rows:
+            chain, g = [], row.group
+            while g is not None:
+                chain.append(g)
+                g = parents.get(g)
+            for g in reversed(chain):
+                if g in shown:
+                    continue
+                shown.add(g)
+                if core(by_key[g].label) != core(row.label):
+                    out.append(("group", by_key[g]))
+            out.append(("row", row))
+        return out
 
     def keys(self, rows: tuple[Row, ...] | None = None) -> list[str]:
         """Canonical keys of the given rows (default: every non-optional row)."""
@@ -106,9 +185,49 @@ class Table:
 @dataclass(frozen=True)
 class Section:
     number: int
+    numeral: str
     label: str
     label_en: str
     keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Within each of ``rows``: cell ``cell`` is not smaller than cell ``at_least``."""
+
+    check: str
+    table: str
+    rows: tuple[str, ...]
+    at_least: str
+    cell: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CrossYear:
+    """A rule between this year's report and last year's (see the templates' [[cross_year]])."""
+
+    kind: str  # "carry" or "stock"
+    table: str
+    severity: str
+    this: str | None = None
+    last: str | None = None
+    rows: tuple[str, ...] = ()
+    stock: str | None = None
+    inflow: str | None = None
+    outflow: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    key: str
+    label: str
+    label_en: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    minus: tuple[str, ...] = ()
+    formula: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +239,10 @@ class Template:
     markers: tuple[str, ...]
     sections: tuple[Section, ...]
     tables: tuple[Table, ...]
+    citations: tuple[str, ...] = ()
+    bounds: tuple[Bound, ...] = ()
+    cross_year: tuple[CrossYear, ...] = ()
+    indicators: tuple[IndicatorSpec, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def table(self, table_id: str) -> Table:
@@ -127,6 +250,16 @@ class Template:
             if t.id == table_id:
                 return t
         raise KeyError(table_id)
+
+    def section(self, number: int) -> Section:
+        for s in self.sections:
+            if s.number == number:
+                return s
+        raise KeyError(number)
+
+    def section_name(self, number: int) -> str:
+        """「第二部分」 for a section, 「开头部分」 for the text before section 一."""
+        return f"第{self.section(number).numeral}部分" if number else "开头部分"
 
     def keys(self) -> list[str]:
         """Every canonical key of the format, in official order (optional rows left out)."""
@@ -140,10 +273,38 @@ class Template:
         return self._index["position"].get(key, 10**6)
 
     def spec(self, key: str) -> tuple[Table, Row, Column]:
-        """The table, row and column a canonical key names."""
-        table_id, row_key, col_key = key.split(".")
-        table = self.table(table_id)
-        return table, table.row(row_key), table.columns[col_key]
+        """The table, row and column a canonical key names (indexed once per template)."""
+        specs = self._index.get("spec")
+        if specs is None:
+            specs = self._index["spec"] = {
+                f"{t.id}.{r.key}.{c}": (t, r, t.columns[c]) for t in self.tables for r in t.rows for c in r.columns
+            }
+        try:
+            return specs[key]
+        except KeyError:
+            table_id, row_key, col_key = key.split(".")  # a ValueError for a malformed key, as before
+            table = self.table(table_id)
+            return table, table.row(row_key), table.columns[col_key]
+
+    def cell_label(self, key: str) -> str:
+        """「表三「(一)予以公开·自然人」」: a cell as a reader finds it in the printed table."""
+        try:
+            table, row, column = self.spec(key)
+        except (KeyError, ValueError):
+            return key
+        return f"{table.title}「{row.label}·{column.label}」"
+
+    def expand(self, keys) -> list[str]:
+        """Canonical keys with "@group" rows expanded ("t3.@denied.total" -> the eight denied rows' totals)."""
+        out = []
+        for key in keys:
+            table_id, row, col = key.split(".")
+            if row.startswith("@"):
+                table = self.table(table_id)
+                out += [f"{table_id}.{r.key}.{col}" for r in table.select([row]) if not r.optional]
+            else:
+                out.append(key)
+        return out
 
     def header_cores(self) -> frozenset[str]:
         """Normalised header and group labels: text that belongs to a table, not to prose."""
@@ -191,90 +352,146 @@ class LabelIndex:
         return keys
 
 
-def _read(name: str) -> dict:
+_BUILTIN = {"2021": "gov2021.toml", "2019": "gov2019.toml"}
+_REGISTERED: dict[str, dict] = {}  # formats added with register(): format -> raw TOML
+
+
+def _read_builtin(name: str) -> dict:
     return tomllib.loads(resources.files("giaudit.templates").joinpath(name).read_text("utf-8"))
 
 
+def _raw(format: str) -> dict:
+    if format in _REGISTERED:
+        return _REGISTERED[format]
+    if format in _BUILTIN:
+        return _read_builtin(_BUILTIN[format])
+    raise KeyError(f"unknown report format {format!r}; known: {', '.join(formats())}")
+
+
+def _edit_rows(rows: list[dict], edit: dict) -> list[dict]:
+    """A table's rows with the edits of ``[inherit.<table>]``: remove, require, rename and add rows."""
+    rows = [dict(r) for r in rows if r["key"] not in edit.get("remove_rows", ())]
+    renames = edit.get("rename_rows", {})
+    for r in rows:
+        if r["key"] in edit.get("require_rows", ()):
+            r.pop("optional", None)
+            r.pop("replaces", None)
+        if r["key"] in renames:
+            r.update(renames[r["key"]])
+    for new in edit.get("add_rows", ()):
+        new = dict(new)
+        after = new.pop("after", None)
+        at = next((n + 1 for n, r in enumerate(rows) if r["key"] == after), len(rows))
+        rows.insert(at, new)
+    return rows
+
+
 def _inherit(raw: dict) -> dict:
-    """Take sections and tables from the format named in ``[inherit]``, with its edits."""
+    """Take sections, tables, cross-year rules and indicators from the format named in ``[inherit]``, with edits."""
     spec = raw.get("inherit")
     if not spec:
         return raw
-    base = _read(_FILES[spec["format"]])
+    base = _inherit(dict(_raw(spec["format"])))
+    raw = dict(raw)
     if spec.get("sections"):
         raw.setdefault("sections", base["sections"])
+    for name in ("markers", "citations"):
+        raw.setdefault(name, [])
     own = {t["id"] for t in raw.get("tables", ())}
     tables = list(raw.get("tables", ()))
     for t in base["tables"]:
         if t["id"] in spec.get("tables", ()) and t["id"] not in own:
-            edit = spec.get(t["id"], {})
-            rows = [dict(r) for r in t["rows"] if r["key"] not in edit.get("remove_rows", ())]
-            for r in rows:
-                if r["key"] in edit.get("require_rows", ()):
-                    r.pop("optional", None)
-                    r.pop("replaces", None)
-            tables.append({**t, "rows": rows})
+            tables.append({**t, "rows": _edit_rows(t["rows"], spec.get(t["id"], {}))})
     raw["tables"] = sorted(tables, key=lambda t: t["number"])
+    kinds = spec.get("cross_year", ())
+    raw["cross_year"] = [*raw.get("cross_year", ()), *(c for c in base.get("cross_year", ()) if c["kind"] in kinds)]
+    if spec.get("indicators"):
+        raw.setdefault("indicators", base.get("indicators", []))
+    if spec.get("bounds"):
+        raw.setdefault("bounds", base.get("bounds", []))
     return raw
 
 
-def _load(name: str) -> Template:
-    raw = _inherit(_read(name))
+def _tuple(d: dict, *names: str) -> dict:
+    return {**d, **{n: tuple(d[n]) for n in names if n in d}}
+
+
+def _build(raw: dict) -> Template:
+    raw = _inherit(raw)
     tables = []
     for t in raw["tables"]:
-        columns = {c["key"]: Column(**{**c, "variants": tuple(c.get("variants", ()))}) for c in t["columns"]}
+        columns = {c["key"]: Column(**_tuple(c, "variants")) for c in t["columns"]}
         default_cols = tuple(t.get("row_columns", ()))
         rows = tuple(
-            Row(
-                key=r["key"],
-                label=r["label"],
-                label_en=r["label_en"],
-                columns=tuple(r.get("columns", default_cols)),
-                variants=tuple(r.get("variants", ())),
-                group=r.get("group"),
-                optional=r.get("optional", False),
-                alternative=r.get("alternative"),
-                replaces=tuple(r.get("replaces", ())),
-            )
-            for r in t["rows"]
+            Row(**{"columns": default_cols, **_tuple(r, "columns", "variants", "replaces")}) for r in t["rows"]
         )
-        groups = tuple(Group(**g) for g in t.get("groups", ()))
         tables.append(
             Table(
                 id=t["id"],
                 number=t["number"],
+                numeral=t["numeral"],
                 section=t["section"],
                 label=t["label"],
                 label_en=t["label_en"],
                 layout=t["layout"],
                 columns=columns,
                 rows=rows,
-                groups=groups,
+                groups=tuple(Group(**g) for g in t.get("groups", ())),
                 headers=tuple(t.get("headers", ())),
+                row_columns=default_cols,
+                equations=tuple(
+                    EquationSpec(**_tuple(e, "lhs", "rhs", "shift_columns")) for e in t.get("equations", ())
+                ),
             )
         )
-    sections = tuple(Section(**{**s, "keywords": tuple(s["keywords"])}) for s in raw["sections"])
     return Template(
         format=raw["format"],
         name=raw["name"],
         first_year=raw["first_year"],
         last_year=raw["last_year"],
         markers=tuple(raw.get("markers", ())),
-        sections=sections,
+        sections=tuple(Section(**_tuple(s, "keywords")) for s in raw["sections"]),
         tables=tuple(tables),
+        citations=tuple(raw.get("citations", ())),
+        bounds=tuple(Bound(**_tuple(b, "rows")) for b in raw.get("bounds", ())),
+        cross_year=tuple(CrossYear(**_tuple(c, "rows")) for c in raw.get("cross_year", ())),
+        indicators=tuple(
+            IndicatorSpec(**_tuple(i, "numerator", "denominator", "minus")) for i in raw.get("indicators", ())
+        ),
     )
 
 
-_FILES = {"2021": "gov2021.toml", "2019": "gov2019.toml"}
-FORMATS = tuple(_FILES)
+def formats() -> tuple[str, ...]:
+    """Every known format: the built-in ones and those added with ``register``, oldest first."""
+    return tuple(sorted({*_BUILTIN, *_REGISTERED}, key=lambda f: get(f).first_year))
 
 
 @cache
 def get(format: str = "2021") -> Template:
     """The template of a format version: "2021" (国办公开办函〔2021〕30号) or "2019" (〔2019〕60号)."""
-    if format not in _FILES:
-        raise KeyError(f"unknown report format {format!r}; known: {', '.join(_FILES)}")
-    return _load(_FILES[format])
+    return _build(_raw(format))
+
+
+def register(path) -> Template:
+    """Add a format from a TOML file (a revision of the official format, say), with no change to the code.
+
+    The file is read like the built-in ones (``[inherit]`` may add, drop and rename rows of a format it
+    builds on); from then on ``giaudit.read`` considers it when it detects a report's format.
+    """
+    from pathlib import Path
+
+    raw = tomllib.loads(Path(path).read_text("utf-8"))
+    _REGISTERED[raw["format"]] = raw
+    get.cache_clear()
+    label_index.cache_clear()
+    return get(raw["format"])
+
+
+def unregister(format: str) -> None:
+    """Forget a format added with ``register``."""
+    _REGISTERED.pop(format, None)
+    get.cache_clear()
+    label_index.cache_clear()
 
 
 @cache

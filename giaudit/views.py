@@ -14,12 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import prose as prose_facts
+from . import template as tpl
+from .lang import pick as _h
 from .findings import Findings, Severity
 from .report import Report
 
 
-def _h(zh: str, en: str, lang: str) -> str:
-    return en if lang == "en" else zh
+def _new_requests() -> str:
+    """「本年新收」: the short name of table 三's first row, for column headers."""
+    return tpl.core(tpl.get().table("t3").row("new_requests").display)
 
 
 def resolve(path: str, base: str | Path | None = None) -> str:
@@ -55,13 +58,12 @@ def overview(report: Report, lang: str = "zh") -> pd.DataFrame:
 def prose_vs_tables(report: Report, lang: str = "zh") -> pd.DataFrame:
     """Every number the prose states next to the table's number, agreeing or not, with the sentence."""
     rows = []
+    words = {"unverifiable": ("—", "n/a"), "agrees": ("一致", "agrees"), "differs": ("不一致", "DIFFERS")}
+    words["broader"] = ("口径不同", "counts more")
     for f in prose_facts.facts(report.prose):
-        table = [report.values.get(k) for k in f.keys]
-        total = None if any(v is None for v in table) else sum(table)
-        agree = "—" if total is None else ("一致" if total == f.value else "不一致")
-        if lang == "en":
-            agree = {"—": "n/a", "一致": "agrees", "不一致": "DIFFERS"}[agree]
-        rows.append((f.label, f"第{'〇一二三四五六'[f.section]}部分", f.value, total, agree, f.sentence))
+        cmp = prose_facts.compare(f, report.values)
+        agree = _h(*words[cmp.status], lang)
+        rows.append((f.label, report.template.section_name(f.section), f.value, cmp.table, agree, f.sentence))
     cols = [
         _h("项目", "item", lang),
         _h("位置", "where", lang),
@@ -230,7 +232,7 @@ def league(c, top: int = 15, lang: str = "zh") -> pd.DataFrame:
         {
             _h("单位", "agency", lang): df["name"],
             _h("年度", "year", lang): df["year"],
-            _h("本年新收", "new requests", lang): df["new_requests"],
+            _h(_new_requests(), "new requests", lang): df["new_requests"],
             _h("公开率", "disclosure rate", lang): df["disclosure_rate"].round(3),
             _h("错误", "errors", lang): df["errors"],
             _h("报告", "report", lang): df["report_id"],
@@ -318,7 +320,7 @@ def year_over_year(c, lang: str = "zh") -> pd.DataFrame:
         _h("单位", "agency", lang),
         _h("年度", "years", lang),
         _h("上年新收", "new, last year", lang),
-        _h("本年新收", "new, this year", lang),
+        _h(_new_requests(), "new, this year", lang),
         _h("上年公开率", "rate, last year", lang),
         _h("本年公开率", "rate, this year", lang),
         _h("跨年度错误", "cross-year errors", lang),

@@ -1,0 +1,3 @@
+from . import checks_markdown
+
+print(checks_markdown(), end="")

@@ -1,0 +1,121 @@
+"""The tables' printed arithmetic: every equation the template declares, and the one cell that explains a failure."""
+
+from __future__ import annotations
+
+import itertools
+
+from ..equations import slip
+from ..findings import Severity
+from .registry import Context, check, fmt
+
+
+def _equation_check(ctx: Context, check_id: str) -> None:
+    status = ctx.status()
+    for eq in (e for e in ctx.equations() if e.check == check_id):
+        state, _res = status[eq]
+        if state == "unverifiable":
+            ctx.rule(eq.keys, state)
+            missing = [k for k in eq.keys if ctx.values.get(k) is None]
+            if len(missing) < len(eq.keys):
+                ctx.add(
+                    Severity.INFO,
+                    eq.keys,
+                    f"无法核验:{eq.label};缺少 {'、'.join(ctx.label(k) for k in missing)}(空白或未找到,不按0计)",
+                    message_en=f"cannot verify ({len(missing)} cell(s) missing)",
+                )
+            continue
+        if state == "pass":
+            ctx.rule(eq.keys, state)
+            continue
+        left, right = eq.sides(ctx.values)
+        suspect = ctx.localiser().suspect(eq)
+        printed = "+".join(fmt(ctx.values[k]) for k in eq.lhs)
+        printed_as = "印为" if len(eq.lhs) == 1 else "合计"
+        msg = (
+            f"{eq.label}不成立:{'、'.join(ctx.label(k) for k in eq.lhs)}{printed_as} {fmt(left)},"
+            f"而各项之和为 {fmt(right)}(相差 {fmt(left - right)})"
+        )
+        slip_ = None
+        if suspect:
+            key, value = suspect
+            slip_ = slip(ctx.values[key], value)
+            msg += f"。疑为{ctx.quote(key)},若为 {fmt(value)} 则相关等式均成立"
+            if slip_:
+                msg += f"({slip_.split(' (')[0]})"
+        ctx.rule(
+            eq.keys,
+            "fail",
+            Severity.ERROR,
+            msg,
+            message_en=f"{check_id}: {printed} != {fmt(right)}",
+            expected=right,
+            actual=left,
+            suspect=suspect,
+            slip_=slip_,
+            source=ctx.source(eq.lhs),
+        )
+
+
+def _shifted_values(ctx: Context, check_id: str) -> None:
+    """Two neighbouring columns off by +x and -x while every row adds up: a value in the wrong column."""
+    for table in ctx.template.tables:
+        for spec in table.equations:
+            if spec.check == check_id and spec.shift_columns:
+                _shifted_in(ctx, table, check_id, spec.shift_columns)
+
+
+def _shifted_in(ctx: Context, table, check_id: str, order) -> None:
+    status = ctx.status()
+    cols, parts = {}, {}
+    for eq, (state, res) in status.items():
+        if eq.check == check_id:
+            col = eq.lhs[0].split(".")[2]
+            parts[col] = eq.rhs
+            if state == "fail":
+                cols[col] = res
+    for a, b in itertools.pairwise(order):
+        if a in cols and b in cols and cols[a] == -cols[b] and cols[a] != 0:
+            x, (src, dst) = abs(cols[a]), ((b, a) if cols[a] > 0 else (a, b))  # parts exceed the total in src
+            hits = [
+                k
+                for k in parts.get(src, ())
+                if ctx.values.get(k) == x and ctx.values.get(k.rsplit(".", 1)[0] + "." + dst) == 0
+            ]
+            if len(hits) == 1:
+                key = hits[0]
+                ctx.add(
+                    Severity.ERROR,
+                    (key, key.rsplit(".", 1)[0] + "." + dst),
+                    f"{ctx.quote(key)}:该数值疑似错填入相邻的「{table.columns[src].label}」列,"
+                    f"应在「{table.columns[dst].label}」列(两列合计分别相差 +{fmt(x)} 与 -{fmt(x)})",
+                    message_en=f"value {fmt(x)} seems shifted from column {src} into {dst}",
+                    expected=0,
+                    actual=x,
+                    suspect=(key, 0),
+                    slip_="错列 (shifted into the neighbouring column)",
+                )
+
+
+@check(
+    "t3.balance",
+    severity=Severity.ERROR,
+    reads=["t3.new_requests.*", "t3.carried_over.*", "t3.total_processed.*", "t3.carried_forward.*"],
+)
+def check_t3_balance(ctx: Context) -> None:
+    _equation_check(ctx, "t3.balance")
+
+
+@check("t3.row_total", severity=Severity.ERROR, reads=["t3.<row>.*"])
+def check_t3_row_total(ctx: Context) -> None:
+    _equation_check(ctx, "t3.row_total")
+
+
+@check("t3.outcome_total", severity=Severity.ERROR, reads=["t3.@outcomes.<column>", "t3.total_processed.*"])
+def check_t3_outcome_total(ctx: Context) -> None:
+    _equation_check(ctx, "t3.outcome_total")
+    _shifted_values(ctx, "t3.outcome_total")
+
+
+@check("t4.block_total", severity=Severity.ERROR, reads=["t4.*"])
+def check_t4_block_total(ctx: Context) -> None:
+    _equation_check(ctx, "t4.block_total")
