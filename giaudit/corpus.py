@@ -32,34 +32,26 @@ import re
 import shutil
 import sys
 import tempfile
-import unicodedata
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .findings import FIELDS as FINDING_FIELDS
 from .findings import ROW_FIELDS
 from .meta import normalize_agency
+from .report import VALUE_FIELDS as REPORT_VALUE_FIELDS
 
-SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".pdf", ".docx", ".doc", ".wps"}
 CACHE_VERSION = "2"
 BATCH = 256
 
-VALUE_FIELDS = [
-    "report_id",
-    "agency",
-    "agency_key",
-    "year",
-    "format",
-    "key",
-    "count",
-    "amount",
-    "raw",
-    "unit",
-    "source",
-]
-FINDING_FIELDS = ["report_id", "agency", "agency_key", "year", *ROW_FIELDS, "previous_report_id"]
+# The Parquet tables' columns and types, made from the two constants that define a value and a finding.
+_IDENT = (("report_id", "string"), ("agency", "string"), ("agency_key", "string"), ("year", "int"))
+VALUE_SCHEMA = (*_IDENT, ("format", "string"), *REPORT_VALUE_FIELDS)
+FINDING_SCHEMA = (*_IDENT, *((n, t) for n, t in FINDING_FIELDS if n in ROW_FIELDS), ("previous_report_id", "string"))
+VALUE_FIELDS = [n for n, _ in VALUE_SCHEMA]
+FINDING_FIELDS = [n for n, _ in FINDING_SCHEMA]
 INDICATOR_KEYS = ("disclosure_rate", "denial_rate", "unable_rate", "not_processed_rate", "review_correction_rate")
 
 
@@ -77,11 +69,14 @@ class FileResult:
 
 def discover(root: Path) -> list[Path]:
     """Report files under ``root`` (hidden folders and the output's cache are skipped), sorted."""
+    from .readers import suffixes as reader_suffixes
+
+    suffixes = reader_suffixes() - {".csv", ".tsv"}  # tables beside reports are a corpus's own outputs, not reports
     return sorted(
         p
         for p in root.rglob("*")
         if p.is_file()
-        and p.suffix.lower() in SUFFIXES
+        and p.suffix.lower() in suffixes
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 
@@ -106,7 +101,7 @@ def process_file(path: str, name: str | None = None) -> FileResult:
         return FileResult(
             sha,
             meta=report.meta.to_dict(),
-            values=_value_rows(report),
+            values=report.records(),
             findings=[f.row() for f in findings],
             summary=_summary(report, findings),
         )
@@ -114,18 +109,6 @@ def process_file(path: str, name: str | None = None) -> FileResult:
         return FileResult(sha, error=exc.message)
     except Exception as exc:  # a corpus run records the file and goes on
         return FileResult(sha, error=f"{name or path}: unexpected {type(exc).__name__}: {exc}; please report this file")
-
-
-def _value_rows(report) -> list[tuple]:
-    """(key, count, amount, raw, unit, source): counts Int64, money Float64, as in Report.tidy."""
-    rows = []
-    for key, cell in report.cells.items():
-        amount = report.template.spec(key)[2].kind == "amount"
-        count = None if amount or isinstance(cell.value, float) else cell.value
-        rows.append(
-            (key, count, cell.value if amount else None, cell.raw, cell.unit, str(cell.source) if cell.source else None)
-        )
-    return rows
 
 
 def _summary(report, findings) -> dict:
@@ -399,79 +382,51 @@ def _consecutive(summaries: list[dict]) -> Iterator[tuple[dict, dict]]:
                 yield s, years[year - 1]
 
 
-_CROSS = re.compile(r"^t3\.(?:carried_over|carried_forward)\.|^t2\.(?:regulations|normative_documents)\.")
+@lru_cache(maxsize=1)
+def _rows_across_years() -> frozenset[str]:
+    """ "t3.carried_over" and the other rows the templates' cross-year rules read."""
+    from . import template as tpl
+
+    rows = set()
+    for f in tpl.formats():
+        for rule in tpl.get(f).cross_year:
+            names = (rule.this, rule.last) if rule.kind == "carry" else rule.rows
+            rows |= {f"{rule.table}.{r}" for r in names if r}
+    return frozenset(rows)
 
 
 def _crosses(key: str) -> bool:
-    return bool(_CROSS.match(key))
+    return key.rsplit(".", 1)[0] in _rows_across_years()
 
 
-class _Light:
-    """A stand-in Report holding only the cells the cross-year check reads (no re-reading of files)."""
+def _kept(summary: dict, crossing: dict[str, list[tuple]]):
+    """The Report of the cells kept for the cross-year checks (no file is read again)."""
+    from .meta import Meta
+    from .report import Report
 
-    def __init__(self, summary: dict, rows: list[tuple]) -> None:
-        from . import template as tpl
-        from .extract import Cell
-        from .report import Meta
-
-        self.meta = Meta(
-            summary["agency"], summary["year"], summary["format"], summary["report_id"], summary.get("kind", "")
-        )
-        self.template = tpl.get(summary["format"])
-        self.cells = {
-            k: Cell(k, count if count is not None else amount, raw, unit, source)
-            for k, count, amount, raw, unit, source in rows
-        }
-        self.values = {k: c.value for k, c in self.cells.items()}
+    meta = Meta(summary["agency"], summary["year"], summary["format"], summary["report_id"], summary.get("kind", ""))
+    return Report.from_records(meta, crossing[summary["report_id"]])
 
 
 def _cross_year_rows(this: dict, last: dict, crossing: dict[str, list[tuple]]) -> list[tuple]:
     from .checks import cross_year
 
-    findings = cross_year(_Light(this, crossing[this["report_id"]]), _Light(last, crossing[last["report_id"]]))
+    findings = cross_year(_kept(this, crossing), _kept(last, crossing))
     ids = (this["report_id"], this["agency"], this["agency_key"], this["year"])
     return [(*ids, *f.row(), last["report_id"]) for f in findings]
 
 
+def _arrow(pa, fields) -> object:
+    types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "list": pa.list_(pa.string())}
+    return pa.schema([(name, types[kind]) for name, kind in fields])
+
+
 def _values_schema(pa):
-    return pa.schema(
-        [
-            ("report_id", pa.string()),
-            ("agency", pa.string()),
-            ("agency_key", pa.string()),
-            ("year", pa.int64()),
-            ("format", pa.string()),
-            ("key", pa.string()),
-            ("count", pa.int64()),
-            ("amount", pa.float64()),
-            ("raw", pa.string()),
-            ("unit", pa.string()),
-            ("source", pa.string()),
-        ]
-    )
+    return _arrow(pa, VALUE_SCHEMA)
 
 
 def _findings_schema(pa):
-    return pa.schema(
-        [
-            ("report_id", pa.string()),
-            ("agency", pa.string()),
-            ("agency_key", pa.string()),
-            ("year", pa.int64()),
-            ("check", pa.string()),
-            ("severity", pa.string()),
-            ("keys", pa.list_(pa.string())),
-            ("expected", pa.float64()),
-            ("actual", pa.float64()),
-            ("difference", pa.float64()),
-            ("message", pa.string()),
-            ("source", pa.string()),
-            ("suspect_key", pa.string()),
-            ("suspect_value", pa.float64()),
-            ("slip", pa.string()),
-            ("previous_report_id", pa.string()),
-        ]
-    )
+    return _arrow(pa, FINDING_SCHEMA)
 
 
 def _flush(pa, writer, fields: list[str], rows: list[tuple], schema) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from . import template as tpl
 from .report import Report
 
+
 @dataclass(frozen=True)
 class Equation:
     check: str

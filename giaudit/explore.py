@@ -15,13 +15,13 @@ from . import audit, read
 from .errors import GiauditError
 from .views import findings_table
 
-SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
-
 
 def report_files(*folders: str | Path) -> list[Path]:
-    """Report files under the folders (default: the project's data/)."""
+    """Report files under the folders (default: the project's data/), as a corpus run finds them."""
+    from .corpus import discover
+
     roots = [Path(f) for f in folders] or [Path(__file__).resolve().parents[1] / "data"]
-    return sorted(p for r in roots if r.exists() for p in r.rglob("*") if p.suffix.lower() in SUFFIXES)
+    return sorted(p for r in roots if r.is_dir() for p in discover(r))
 
 
 class Explorer(w.VBox):

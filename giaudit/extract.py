@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from . import template as tpl
 from .document import BREAK, CELL, CHROME, PARA, Document, Loc, Token
 from .errors import UnrecognisedDocument
-from .meta import Meta
+from .meta import Meta, year_of
 from .meta import detect as detect_meta
-from .meta import year_of
 from .values import Parsed, parse_value
 
 # ------------------------------------------------------------------ results
@@ -100,6 +99,7 @@ class _Cores:
 
 
 # ------------------------------------------------------------------ step 2
+
 
 def _heading_pattern(template: tpl.Template) -> tuple[re.Pattern, dict[str, int]]:
     """「第二部分」「二、」「(二)」 before a section title, with the template's numerals."""

@@ -32,21 +32,24 @@ class Severity(StrEnum):
         return {"error": "错误", "warning": "警示", "info": "提示"}[self.value]
 
 
-COLUMNS = [
-    "check",
-    "severity",
-    "keys",
-    "expected",
-    "actual",
-    "difference",
-    "message",
-    "source",
-    "suspect_key",
-    "suspect_value",
-    "slip",
-    "message_en",
-]
-ROW_FIELDS = COLUMNS[:-1]  # Finding.row()
+# The findings table, once: its columns in order and their types ("string", "float", "list" of strings).
+# Findings.df, the corpus's findings.parquet and its schema are all made from this.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("check", "string"),
+    ("severity", "string"),
+    ("keys", "list"),
+    ("expected", "float"),
+    ("actual", "float"),
+    ("difference", "float"),
+    ("message", "string"),
+    ("source", "string"),
+    ("suspect_key", "string"),
+    ("suspect_value", "float"),
+    ("slip", "string"),
+    ("message_en", "string"),
+)
+COLUMNS = [name for name, _ in FIELDS]
+ROW_FIELDS = COLUMNS[:-1]  # Finding.row(): every column but the English message
 
 
 @dataclass
@@ -144,10 +147,11 @@ class Findings:
     def df(self) -> pd.DataFrame:
         rows = [(*f.row(), f.message_en) for f in self.items]
         df = pd.DataFrame(rows, columns=COLUMNS)
-        for c in ("expected", "actual", "difference", "suspect_value"):
-            df[c] = pd.array(df[c].tolist(), dtype="Float64")
-        for c in ("check", "severity", "message", "source", "suspect_key", "slip", "message_en"):
-            df[c] = df[c].astype("string")
+        for name, kind in FIELDS:
+            if kind == "float":
+                df[name] = pd.array(df[name].tolist(), dtype="Float64")
+            elif kind == "string":
+                df[name] = df[name].astype("string")
         return df
 
     def __len__(self) -> int:

@@ -334,7 +334,9 @@ def reconciliation_grid(report: Report, findings=None, lang: str = "zh") -> Figu
     ax.set_ylim(len(rows), 0)
     ax.set_xticks(np.arange(len(cols)) + 0.5, [_label(c, lang) for c in cols], fontsize=8)
     ax.xaxis.tick_top()
-    ax.set_yticks(np.arange(len(rows)) + 0.5, [_short(r.display if lang != "en" else r.label_en) for r in rows], fontsize=8)
+    ax.set_yticks(
+        np.arange(len(rows)) + 0.5, [_short(r.display if lang != "en" else r.label_en) for r in rows], fontsize=8
+    )
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)

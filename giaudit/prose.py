@@ -143,7 +143,7 @@ class Comparison:
     """A stated number against the table: the table's number (None when a cell is missing) and the verdict."""
 
     table: float | int | None
-    status: str  # "agrees", "differs", "unverifiable", or "broader" (the prose counts the carry-over too)
+    status: str  # "agrees", "differs", "unverifiable", or "broader" (the prose counts otherwise: ``broader_keys``)
     broader_keys: tuple[str, ...] = ()
 
 
@@ -155,9 +155,11 @@ def compare(fact: Fact, values: dict) -> Comparison:
     total = sum(cells)
     if abs(total - fact.value) < 1e-9:
         return Comparison(total, "agrees")
-    for keys in fact.also_consistent:
-        alt = sum(values.get(k) or 0 for k in keys)
-        if alt == fact.value:
+    for keys in fact.also_consistent:  # "-key": subtracted (the stock before this year's additions)
+        parts = [(-1 if k.startswith("-") else 1, values.get(k.lstrip("-"))) for k in keys]
+        if any(v is None for _, v in parts):
+            continue
+        if sum(sign * v for sign, v in parts) == fact.value:
             return Comparison(total, "broader", keys)
     return Comparison(total, "differs")
 

@@ -22,9 +22,43 @@ from .meta import Meta
 
 LABELS = ("zh", "en", "key")
 
+# One value of a report as a plain record (Report.records), and its types: the tidy table and the
+# corpus's values.parquet are made from this.
+VALUE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("key", "string"),
+    ("count", "int"),
+    ("amount", "float"),
+    ("raw", "string"),
+    ("unit", "string"),
+    ("source", "string"),
+)
+TIDY_COLUMNS = [
+    "key",
+    "table",
+    "row",
+    "column",
+    "row_label",
+    "column_label",
+    "count",
+    "amount",
+    "raw",
+    "unit",
+    "source",
+]
+
 
 class Report:
     """An annual report as read by ``giaudit.read``."""
+
+    @classmethod
+    def from_records(cls, meta: Meta, records) -> Report:
+        """A Report rebuilt from stored ``records()`` (a corpus's cache): values and sources, no document."""
+        cells = {
+            key: Cell(key, count if count is not None else amount, raw, unit, source)
+            for key, count, amount, raw, unit, source in records
+        }
+        extraction = Extraction(meta.format, {}, [], cells, {}, [], meta)
+        return cls(Document([], meta.source, meta.kind), extraction)
 
     def __init__(self, document: Document, extraction: Extraction) -> None:
         self.document = document
@@ -96,44 +130,28 @@ class Report:
             cache[table_id] = self.table(table_id)
         return cache[table_id].copy()
 
+    def records(self) -> list[tuple]:
+        """One plain tuple per canonical key, fields as ``VALUE_FIELDS``: counts int, money float, raw, unit, source.
+
+        The tidy table and the corpus's values.parquet are both made from these.
+        """
+        out = []
+        for key, cell in self.cells.items():
+            amount = self.template.spec(key)[2].kind == "amount"
+            count = None if amount or isinstance(cell.value, float) else cell.value
+            unit = cell.unit or (self.template.spec(key)[2].unit if cell.value is not None else None)
+            source = str(cell.source) if cell.source else None
+            out.append((key, count, cell.value if amount else None, cell.raw, unit, source))
+        return out
+
     @cached_property
     def tidy(self) -> pd.DataFrame:
         """One row per canonical key: labels, value (``count`` Int64 or ``amount`` Float64), raw text, source."""
         recs = []
-        for key, cell in self.cells.items():
+        for key, count, amount, raw, unit, source in self.records():
             table, row, column = self.template.spec(key)
-            is_amount = column.kind == "amount"
-            recs.append(
-                (
-                    key,
-                    table.id,
-                    row.key,
-                    column.key,
-                    row.label,
-                    column.label,
-                    None if is_amount or isinstance(cell.value, float) else cell.value,
-                    cell.value if is_amount else None,
-                    cell.raw,
-                    cell.unit or (column.unit if cell.value is not None else None),
-                    str(cell.source) if cell.source else None,
-                )
-            )
-        df = pd.DataFrame.from_records(
-            recs,
-            columns=[
-                "key",
-                "table",
-                "row",
-                "column",
-                "row_label",
-                "column_label",
-                "count",
-                "amount",
-                "raw",
-                "unit",
-                "source",
-            ],
-        )
+            recs.append((key, table.id, row.key, column.key, row.label, column.label, count, amount, raw, unit, source))
+        df = pd.DataFrame.from_records(recs, columns=TIDY_COLUMNS)
         df["count"] = df["count"].astype("Int64")
         df["amount"] = df["amount"].astype("Float64")
         for c in ("raw", "unit", "source"):

@@ -15,8 +15,8 @@ import pandas as pd
 
 from . import prose as prose_facts
 from . import template as tpl
-from .lang import pick as _h
 from .findings import Findings, Severity
+from .lang import pick as _h
 from .report import Report
 
 

@@ -17,6 +17,23 @@ from .conftest import TESTS, golden
 EXPECTED = golden("jiangle-2024")["expected"]
 
 
+@pytest.mark.parametrize("ext", ["html", "pdf"])
+def test_pingtan_consecutive_years_cross_year_checks(ext):
+    """A real pair: 平潭综合实验区 2023 and 2024 (the published pages; PDFs made from them by LibreOffice)."""
+    this = giaudit.read(TESTS / "reports" / f"pingtan-2024.{ext}")
+    last = giaudit.read(TESTS / "reports" / f"pingtan-2023.{ext}")
+    findings = giaudit.audit(this, last)
+    res = findings.results[findings.results["check"] == "cross_year"]
+    carried = res[res["keys"].map(lambda k: k[0].startswith("t3.carried_over."))]
+    assert len(carried) == 7 and (carried["status"] == "pass").all()  # 2023 carried forward 0 in every column
+    # 行政规范性文件: 470 in force at the end of 2023, 62 issued and 33 repealed in 2024, yet 440 in force
+    stock = findings.by_check("cross_year")
+    assert [(f.severity.value, f.keys[0], f.expected, f.actual) for f in stock] == [
+        ("warning", "t2.normative_documents.in_force", 499, 440)
+    ]
+    assert this.cells["t2.normative_documents.in_force"].source.table is not None
+
+
 @pytest.mark.parametrize("ext", ["docx", "pdf"])
 def test_sample_as_word_and_pdf_made_by_libreoffice(ext):
     report = giaudit.read(TESTS / "reports" / f"jiangle-2024.{ext}")

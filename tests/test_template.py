@@ -13,7 +13,9 @@ from giaudit import template as tpl
 from .conftest import ROOT, SAMPLE
 
 PACKAGE = ROOT / "giaudit"
-SHORT = 4  # a label shorter than this ("规章", "总计", "其他") is an ordinary word too: flagged only when a string is it
+SHORT = (
+    4  # a label shorter than this ("规章", "总计", "其他") is an ordinary word too: flagged only when a string is it
+)
 
 
 def official_labels(variants: bool = True) -> set[str]:
@@ -66,7 +68,9 @@ def test_no_official_label_is_spelled_in_python():
 
 def test_the_label_test_would_catch_a_label(tmp_path):
     path = tmp_path / "m.py"
-    path.write_text('def f():\n    """(三)不予公开 in a docstring is fine."""\n    return "表三「(三)不予公开」"\n', "utf-8")
+    path.write_text(
+        'def f():\n    """(三)不予公开 in a docstring is fine."""\n    return "表三「(三)不予公开」"\n', "utf-8"
+    )
     labels = official_labels()
     hits = [(line, x) for line, text in _strings(path) for x in labels if len(x) >= SHORT and x in tpl.normalize(text)]
     assert hits and all(line == 3 for line, _ in hits)
@@ -110,7 +114,11 @@ def revision(tmp_path):
 def _revised_sample() -> str:
     """The sample, as if printed on the revision: the extra row after 5. of (五)不予处理, totals raised to match."""
     text = SAMPLE.read_text("utf-8").replace("2024年", "2099年")
-    text = text.replace("5.要求行政机关确认或重新出具已获取信息 |\n0 |\n0 |\n0 |\n0 |\n0 |\n0 |\n0 |\n||\n", "5.要求行政机关确认或重新出具已获取信息 |\n0 |\n0 |\n0 |\n0 |\n0 |\n0 |\n0 |\n||\n" + EXTRA, 1)
+    text = text.replace(
+        "5.要求行政机关确认或重新出具已获取信息 |\n0 |\n0 |\n0 |\n0 |\n0 |\n0 |\n0 |\n||\n",
+        "5.要求行政机关确认或重新出具已获取信息 |\n0 |\n0 |\n0 |\n0 |\n0 |\n0 |\n0 |\n||\n" + EXTRA,
+        1,
+    )
     text = text.replace("3.其他 |", "3.其他情形 |", 1)
     assert EXTRA in text
     return text

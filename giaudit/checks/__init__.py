@@ -14,13 +14,17 @@ tables, prose arithmetic), ``form`` and ``cross_year``.
 
 from __future__ import annotations
 
+import importlib
 import traceback
 
 from ..findings import Finding, Findings, Severity
 from ..report import Report
 from .registry import REGISTRY, CheckSpec, Context, check
 
-from . import arithmetic, values, prose, form, cross_year as _cross_year  # noqa: E402, F401, I001  (registration order)
+# The families register their checks on import; this order is the order checks run and findings are listed.
+FAMILIES = ("arithmetic", "values", "prose", "form", "cross_year")
+for _family in FAMILIES:
+    importlib.import_module(f"{__name__}.{_family}")
 
 __all__ = ["REGISTRY", "CheckSpec", "Context", "audit", "check", "checks_markdown", "cross_year"]
 
@@ -70,7 +74,9 @@ def checks_markdown() -> str:
     ]
     for s in REGISTRY.values():
         keys = ", ".join(s.keys)
-        lines.append(f"| `{s.id}` | {s.severity.value} | **{s.title}**:{s.description} | {s.description_en} | `{keys}` |")
+        lines.append(
+            f"| `{s.id}` | {s.severity.value} | **{s.title}**:{s.description} | {s.description_en} | `{keys}` |"
+        )
     lines += [
         "",
         "Severity is the check's usual one; a finding may be milder (an `info` for an equation that cannot be",

@@ -74,8 +74,7 @@ def _format_fits_year(ctx: Context) -> None:
             [],
             "fail",
             Severity.INFO,
-            f"{meta.year}年度报告使用了{template.citations[0]}格式"
-            f"(该格式自{template.first_year}年度报告起施行)",
+            f"{meta.year}年度报告使用了{template.citations[0]}格式(该格式自{template.first_year}年度报告起施行)",
             message_en=f"pre-{template.first_year} report in the {template.format} format",
             source=meta.source,
         )

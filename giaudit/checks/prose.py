@@ -20,12 +20,15 @@ def check_prose_tables(ctx: Context) -> None:
         total = cmp.table
         if cmp.status == "broader":
             ctx.rule(fact.keys, "pass")
-            also = "、".join(ctx.template.spec(k)[1].display for k in cmp.broader_keys if k not in fact.keys)
+            expr = "".join(
+                f"{' − ' if k.startswith('-') else (' + ' if n else '')}{ctx.label(k.lstrip('-'))}"
+                for n, k in enumerate(cmp.broader_keys)
+            )
             ctx.add(
                 Severity.INFO,
                 fact.keys,
-                f"正文{fact.label}为 {fmt(fact.value)}(含{also}),表格{ctx.template.spec(fact.keys[0])[1].display}为 "
-                f"{fmt(total)}:口径不同,并非矛盾。原文:「{fact.sentence}」",
+                f"正文{fact.label}为 {fmt(fact.value)},表格为 {fmt(total)};按{expr}计则相符:口径不同,并非矛盾。"
+                f"原文:「{fact.sentence}」",
                 message_en="prose counts the carry-over too",
                 expected=total,
                 actual=fact.value,

@@ -1,8 +1,11 @@
 """Readers: any form a report comes in -> ``Document`` (a token stream with sources).
 
-``load`` finds out what the input is (a path or a string; text, HTML, PDF,
-DOCX), decodes it (UTF-8 with or without BOM, UTF-16, GB18030/GBK, or the
-encoding the caller names) and hands it to the reader for its kind.
+Each reader module registers itself (``register``: its kind, file suffixes, the
+magic bytes that identify its files, and its function). ``load`` finds out
+what the input is (a path or a string; text, HTML, PDF, DOCX), decodes text
+(UTF-8 with or without BOM, UTF-16, GB18030/GBK, or the encoding the caller
+names) and hands it to the reader for its kind. ``suffixes()`` tells corpora
+which files are reports.
 """
 
 from __future__ import annotations
@@ -10,17 +13,40 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..document import Document
 from ..errors import UnreadableInput
 
+
+@dataclass(frozen=True)
+class Reader:
+    kind: str
+    suffixes: frozenset[str]
+    read: Callable  # (bytes, name) -> Document for binary kinds; (text, name) -> Document for text kinds
+    binary: bool  # reads the file's bytes (PDF, Word) rather than decoded text
+    magic: Callable[[bytes, str], bool] | None = None  # recognises the kind from the first bytes and the name
+
+
+READERS: dict[str, Reader] = {}
+
+
+def register(kind: str, *, suffixes, read: Callable, binary: bool, magic=None) -> None:
+    """Add a reader; binary readers are tried by their ``magic`` in the order they were registered."""
+    READERS[kind] = Reader(kind, frozenset(suffixes), read, binary, magic)
+
+
+def suffixes() -> frozenset[str]:
+    """Every file suffix some reader reads (lower case, with the dot)."""
+    return frozenset(s for r in READERS.values() for s in r.suffixes)
+
+
 _TRADITIONAL = re.compile("[開資訊請處總計報與機關規範條數務會為執網單號項結轉複議訴訟維糾審實]")
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta|tr|td)[\s>/]", re.I)
 _TABLE_MARKUP = re.compile(rb"<table[\s>].*?<t[dh][\s>]", re.I | re.S)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
-_TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ".tsv"}
-_HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht"}
 
 
 def load(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> Document:
@@ -38,18 +64,8 @@ def _load_text(text: str, name: str) -> Document:
 def load_bytes(data: bytes, name: str, *, encoding: str | None = None) -> Document:
     """Read a report from the bytes of a file called ``name`` (its suffix helps tell the kind)."""
     kind = _sniff(data, name)
-    if kind == "pdf":
-        from .pdf import read_pdf
-
-        return read_pdf(data, name)
-    if kind == "docx":
-        from .docx import read_docx
-
-        return read_docx(data, name)
-    if kind == "doc":
-        from .docx import read_legacy_word
-
-        return read_legacy_word(data, name)
+    if READERS[kind].binary:
+        return READERS[kind].read(data, name)
     text, used = decode(data, name, encoding, html=kind == "html")
     return _dispatch_text(text, name, kind, encoding=used)
 
@@ -59,14 +75,7 @@ def _dispatch_text(text: str, name: str, kind: str, encoding: str | None) -> Doc
     if len(_TRADITIONAL.findall(text, 0, 20000)) >= 3:
         text = to_simplified(text)
         warnings.append("报告为繁体字,已转换为简体后识别 (converted from traditional characters)")
-    if kind == "html":
-        from .html import read_html
-
-        doc = read_html(text, name)
-    else:
-        from .text import read_text
-
-        doc = read_text(text, name)
+    doc = READERS[kind].read(text, name)
     doc.encoding = encoding
     doc.warnings[:0] = warnings
     return doc
@@ -83,7 +92,7 @@ def _resolve(source) -> tuple[str, bytes | None, str | None]:
     if "\n" in source or "<" in source or len(source) > 1024:
         return "<text>", None, source
     path = Path(source)
-    if path.exists() or path.suffix.lower() in _TEXT_SUFFIXES | _HTML_SUFFIXES | {".pdf", ".docx", ".doc", ".wps"}:
+    if path.exists() or path.suffix.lower() in suffixes():
         return _read_path(path)
     return "<text>", None, source
 
@@ -108,14 +117,11 @@ def _sniff(data: bytes, name: str) -> str:
     if not data.strip():
         raise UnreadableInput(name, "is empty", "give the report's text, HTML, PDF or DOCX file")
     head = data[:8192]
-    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
-        return "pdf"
+    for reader in READERS.values():
+        if reader.magic is not None and reader.magic(data, name):
+            return reader.kind
     if head.startswith(b"PK\x03\x04"):
-        if b"word/" in data[:65536] or name.lower().endswith(".docx"):
-            return "docx"
         raise UnreadableInput(name, "is a ZIP archive, not a report", "unpack it and read the files inside")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "doc"  # old Word / WPS: converted through LibreOffice
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
         raise UnreadableInput(name, "is an image, not text", "a scanned report needs OCR before giaudit can read it")
     suffix = Path(name).suffix.lower()
@@ -124,10 +130,10 @@ def _sniff(data: bytes, name: str) -> str:
         raise UnreadableInput(
             name, "is binary data, not a text, HTML, PDF or DOCX report", "check that this is the report file"
         )
-    if suffix in _HTML_SUFFIXES or (not utf16 and _TABLE_MARKUP.search(data)):
+    if suffix in READERS["html"].suffixes or (not utf16 and _TABLE_MARKUP.search(data)):
         # HTML saved under another name, or a page's script holding the report as markup
         return "html"
-    if suffix in _TEXT_SUFFIXES:
+    if suffix in READERS["text"].suffixes:
         return "text"
     sample = head.decode("utf-16") if utf16 else head
     return "html" if _looks_like_html(sample if isinstance(sample, bytes) else sample.encode()) else "text"
@@ -182,3 +188,10 @@ def to_simplified(text: str) -> str:
     import opencc
 
     return opencc.OpenCC("t2s").convert(text)
+
+
+# The readers register themselves on import (text and HTML first: the fallbacks; then the binary kinds).
+import importlib  # noqa: E402
+
+for _module in ("text", "html", "pdf", "docx"):
+    importlib.import_module(f"{__name__}.{_module}")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..document import BREAK, CELL, PARA, Document, Loc, Token
 from ..errors import MissingDependency, UnreadableInput
+from . import register
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -115,3 +116,15 @@ def read_legacy_word(data: bytes, name: str = "<doc>") -> Document:
         doc = read_docx(out.read_bytes(), name)
     doc.kind = "doc"
     return doc
+
+
+def _is_docx(data: bytes, name: str) -> bool:
+    return data.startswith(b"PK\x03\x04") and (b"word/" in data[:65536] or name.lower().endswith(".docx"))
+
+
+def _is_ole(data: bytes, name: str) -> bool:
+    return data.startswith(b"\xd0\xcf\x11\xe0")  # old Word / WPS: converted through LibreOffice
+
+
+register("docx", suffixes={".docx"}, read=read_docx, binary=True, magic=_is_docx)
+register("doc", suffixes={".doc", ".wps"}, read=read_legacy_word, binary=True, magic=_is_ole)

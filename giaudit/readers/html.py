@@ -19,6 +19,7 @@ from lxml import etree
 
 from ..document import BREAK, CELL, PARA, TITLE, Document, Loc, Token
 from ..errors import UnreadableInput
+from . import register
 
 _DROP = {
     "script",
@@ -183,3 +184,6 @@ def _collect(el, parts: list[str]) -> None:
                 _collect(child, parts)
         if child.tail:
             parts.append(child.tail)
+
+
+register("html", suffixes={".html", ".htm", ".shtml", ".xhtml", ".mht"}, read=read_html, binary=False)

@@ -17,6 +17,7 @@ import re
 
 from ..document import BREAK, CELL, PARA, Document, Loc, Token
 from ..errors import MissingDependency, UnreadableInput
+from . import register
 
 _NEWLINES = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"[ \t\u3000]+")
@@ -102,3 +103,10 @@ def _split_text_rows(tokens: list[Token]) -> list[Token]:
                 continue
         out.append(tok)
     return out
+
+
+def _is_pdf(data: bytes, name: str) -> bool:
+    return data.startswith(b"%PDF") or b"%PDF-" in data[:1024]
+
+
+register("pdf", suffixes={".pdf"}, read=read_pdf, binary=True, magic=_is_pdf)

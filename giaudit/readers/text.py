@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..document import BREAK, CELL, PARA, Document, Loc, Token
+from . import register
 
 _PIPES = "|｜"
 _PIPE_ONLY = re.compile(r"^[|｜\s]+$")
@@ -116,3 +117,6 @@ def _pipe_lines_separate_cells(lines: list[str]) -> bool:
         elif len(s) > 1 and s[-1] in _PIPES:
             trailing += 1
     return bare > 10 and bare > 2 * trailing
+
+
+register("text", suffixes={".txt", ".text", ".md", ".csv", ".tsv"}, read=read_text, binary=False)
