@@ -159,9 +159,7 @@ def disclosure(report: Report, lang: str = "zh") -> Figure:
         lang,
     )
     decisions = t2.columns["decisions"].label if "decisions" in t2.columns else ""
-    right.set_title(
-        _t("、".join(r.label for r in acts) + f" {decisions}(件)", "Licensing, penalty and coercion decisions", lang)
-    )
+    right.set_title(_t(f"{decisions}(件)", "Licensing, penalty and coercion decisions", lang))
     fig.suptitle(_title(report, _t(f"{t2.label}({t2.title})", f"{t2.label_en} (table 2)", lang)))
     return fig
 
