@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -112,8 +113,7 @@ def _json_number(v):
     return v
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """One evaluated rule: passed, failed, or could not be verified (a part is missing)."""
 
     check: str
