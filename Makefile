@@ -40,6 +40,7 @@ test: env-test  ## run every test: pytest, then nbval on the notebooks
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg notebooks
 
 DEVSET ?= ../shared/reports
+BASE   ?= HEAD~1
 
 test-devset: env-test  ## run the dev-set tests on ../shared/reports (real reports not in the repo)
 	@test -d $(DEVSET) || { echo "make test-devset: $(DEVSET) not found; it holds the dev set of real reports (CI has it beside the clone)" >&2; exit 2; }
@@ -56,6 +57,7 @@ bench: env-test  ## run the benchmarks and rewrite docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_render.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_pdf.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_corpus.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/bench_against.py $(BASE) --write docs/benchmarks.md
 
 clean:  ## remove the environment and generated output
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis
