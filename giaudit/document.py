@@ -71,10 +71,22 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
     def find_title(self, limit: int = 60) -> str | None:
-        """The first short paragraph near the top that reads like a report title."""
-        for tok in self.tokens[:limit]:
-            if tok.kind == PARA and len(tok.text) <= 80 and TITLE.search(tok.text) and "依据" not in tok.text:
-                return tok.text
+        """The first short paragraph near the top that reads like a report title.
+
+        A title wrapped over two lines ("…2024年度政府信息公开工作年" / "度报告", as PDF text
+        gives it) is joined: the two paragraphs become one token.
+        """
+        paras = [i for i, t in enumerate(self.tokens[:limit]) if t.kind == PARA]
+        for n, i in enumerate(paras):
+            text = self.tokens[i].text
+            if len(text) <= 80 and TITLE.search(text) and "依据" not in text:
+                return text
+            if n + 1 < len(paras) and len(text) <= 60 and paras[n + 1] == i + 1:
+                nxt = self.tokens[i + 1].text
+                joined = text + nxt
+                if len(nxt) <= 12 and TITLE.search(joined) and not TITLE.search(text) and "依据" not in joined:
+                    self.tokens[i : i + 2] = [Token(joined, PARA, self.tokens[i].loc)]
+                    return joined
         return None
 
     def text(self) -> str:

@@ -72,6 +72,32 @@ class Extraction:
     prose: dict[int, str]
     warnings: list[str] = field(default_factory=list)
     meta: Meta | None = None
+    misnumbered: dict[int, str] = field(default_factory=dict)  # section -> the numeral printed instead
+    unheaded: dict[int, int] = field(default_factory=dict)  # section whose heading is lost -> its first line
+    unread: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> row printed but unread -> why
+    cut: Cut | None = None  # where a text that stops before the report does ends
+
+    def beyond_cut(self, position: tuple) -> bool:
+        """Whether a part of the form (``position`` from ``form_position``) lies at or after the cut."""
+        return self.cut is not None and position >= self.cut.position
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where an incomplete text ends: the last part of the form it reached, and its last words."""
+
+    where: str  # 表三「(三)不予公开」
+    position: tuple  # form_position of that part
+    tail: str
+
+
+def form_position(template: tpl.Template, table_id: str | None = None, row: str | None = None, section: int = 0):
+    """Where a part of the form stands in the printed order: (section, table number, row index)."""
+    if table_id is None:
+        return (section, 0, 0)
+    table = template.table(table_id)
+    index = next((n for n, r in enumerate(table.rows) if r.key == row), 0) + 1 if row else 0
+    return (table.section, table.number, index)
 
 
 # ------------------------------------------------------------------ step 1
@@ -108,26 +134,90 @@ def _heading_pattern(template: tpl.Template) -> tuple[re.Pattern, dict[str, int]
     return re.compile(rf"^(?:第([{n}])部分|([{n}])[、.．,，:：]|[(（]([{n}])[)）])"), numerals
 
 
-def find_sections(tokens: list[Token], template: tpl.Template) -> dict[int, int]:
-    """Token index of each section heading ("二、主动公开政府信息情况"), in order."""
+_MARKS = re.compile(r"^[\s#*>·•]+")  # Markdown and list marks before a heading
+
+
+def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
+    """Long paragraphs that hold section headings mid-text (a body scraped as one line) split before each.
+
+    Only a numbered heading that names its section ("。二、主动公开政府信息情况") splits a paragraph;
+    the parts keep the paragraph's source.
+    """
+    n = "".join(s.numeral for s in template.sections)
+    names = sorted(
+        {re.escape(tpl.core(s.label)) for s in template.sections}
+        | {re.escape(k) for s in template.sections for k in s.keywords if len(k) >= 4},
+        key=len,
+        reverse=True,
+    )
+    at = re.compile(rf"(?<=[。;；!！?？\s|])(?=(?:第[{n}]部分|[{n}][、.．])\s*(?:{'|'.join(names)}))")
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind != PARA or len(tok.text) <= 150 or not at.search(tok.text):
+            out.append(tok)
+            continue
+        out += [Token(part.strip(), PARA, tok.loc) for part in at.split(tok.text) if part.strip()]
+    return out
+
+
+def find_sections(tokens: list[Token], template: tpl.Template) -> tuple[dict[int, int], dict[int, str]]:
+    """Token index of each section heading ("二、主动公开政府信息情况"), in order; and the numerals of
+    headings printed with the wrong number ({2: "一"} for "一、主动公开政府信息情况").
+
+    A heading is known by its numbered title: the section's own title, wherever it stands and
+    whatever number it is printed with, or the numeral and one of the section's keywords.
+    Markdown marks before it ("## 二、…") are ignored.
+    """
     found: dict[int, int] = {}
+    printed: dict[int, str] = {}
     last = 0
     keywords = {s.number: s.keywords for s in template.sections}
+    titles = {s.number: tpl.core(s.label) for s in template.sections}
     heading, numerals = _heading_pattern(template)
     for i, tok in enumerate(tokens):
         if tok.kind != PARA or len(tok.text) > 120:
             continue
-        m = heading.match(tok.text.lstrip())
+        text = _MARKS.sub("", tok.text)
+        m = heading.match(text)
         if m is None:
             continue
-        number = numerals[m.group(1) or m.group(2) or m.group(3)]
-        if number <= last or number in found:
+        numeral = m.group(1) or m.group(2) or m.group(3)
+        number = numerals[numeral]
+        head = tpl.core(text)[:40]
+        by_title = [n for n, t in titles.items() if head.startswith(t)]
+        if by_title:
+            section = by_title[0]
+        elif any(k in tpl.normalize(text)[:30] for k in keywords[number]):
+            section = number
+        else:
             continue
-        head = tpl.normalize(tok.text)[:30]
-        if any(k in head for k in keywords[number]):
-            found[number] = i
-            last = number
-    return found
+        if section <= last or section in found:
+            continue
+        found[section] = i
+        last = section
+        if section != number:
+            printed[section] = numeral
+    return found, printed
+
+
+def unheaded_sections(tokens: list[Token], template: tpl.Template, found: dict[int, int]) -> dict[int, int]:
+    """Sections whose heading is lost but whose parts are there: between the sections before and after
+    it, a short line names it by a keyword ("(一)主要问题" where "五、存在的主要问题及改进情况" was
+    dropped by a converter). Token index of that line."""
+    out = {}
+    for s in template.sections:
+        if s.number in found:
+            continue
+        before = [i for n, i in found.items() if n < s.number]
+        after = [i for n, i in found.items() if n > s.number]
+        if not before or not after:
+            continue
+        for i in range(max(before) + 1, min(after)):
+            tok = tokens[i]
+            if tok.kind == PARA and len(tok.text) <= 30 and any(k in tpl.normalize(tok.text) for k in s.keywords):
+                out[s.number] = i
+                break
+    return out
 
 
 # ------------------------------------------------------------------ step 3
@@ -275,8 +365,12 @@ def _fit(
 
 def match_table(
     tokens: list[Token], parsed, cores: _Cores, table: tpl.Table, fmt: str, lo: int, hi: int
-) -> tuple[list[RowMatch], list[str]]:
-    """Match the template rows of one table inside tokens[lo:hi]."""
+) -> tuple[list[RowMatch], list[str], dict[str, str]]:
+    """Match the template rows of one table inside tokens[lo:hi].
+
+    Returns the matches, warnings, and the rows whose label was found but whose values could not be
+    placed (row key -> why).
+    """
     index = tpl.label_index(fmt, table.id)
     order = {row.key: n for n, row in enumerate(table.rows)}
     candidates: list[_Candidate] = []
@@ -344,16 +438,18 @@ def match_table(
     matches = [RowMatch(table.id, c.row, c.label, c.values, c.note) for c in chain]
     matches = _fill_gaps(tokens, parsed, table, matches, warnings)
     matched = {m.row for m in matches}
+    unplaced = {}
     for key, why in unfit.items():
         if key not in matched:
             warnings.append(f"{table.id}.{key}: 数值个数不符,未识别 ({why})")
+            unplaced[key] = why
     padded = [table.row(m.row).label for m in matches if m.note == LEADING_BLANKS]
     if padded:
         warnings.append(
             f"{table.id}: {len(padded)} 行的标签与数值之间有空白单元格(合并单元格或多余的空列),已跳过:"
             + "、".join(padded)
         )
-    return matches, warnings
+    return matches, warnings, unplaced
 
 
 def _numbers(parsed, values) -> tuple:
@@ -457,11 +553,11 @@ def _best_chain(cands: list[_Candidate]) -> list[_Candidate]:
 
 def match_single_row(
     tokens: list[Token], parsed, cores: _Cores, table: tpl.Table, fmt: str, lo: int, hi: int
-) -> tuple[list[RowMatch], list[str]]:
+) -> tuple[list[RowMatch], list[str], dict[str, str]]:
     """Table 四: one printed row of 15 numbers after its header, or one row per block."""
-    matches, warnings = match_table(tokens, parsed, cores, table, fmt, lo, hi)
+    matches, warnings, unplaced = match_table(tokens, parsed, cores, table, fmt, lo, hi)
     if len(matches) == len(table.rows):
-        return matches, warnings
+        return matches, warnings, unplaced
     k = sum(len(r.columns) for r in table.rows)
     i = lo
     while i < hi:
@@ -482,9 +578,9 @@ def match_single_row(
                 pos += width
                 if part:
                     out.append(RowMatch(table.id, row.key, -1, part, note))
-            return out, []
+            return out, [], {}
         i = run[-1] + 1
-    return matches, warnings
+    return matches, warnings, unplaced
 
 
 # ------------------------------------------------------------------ step 5
@@ -567,12 +663,14 @@ def collect_prose(
 
 
 def extract(doc: Document) -> Extraction:
-    tokens = doc.tokens
+    fmt, format_note = detect_format(doc.tokens, year_of(doc))
+    template = tpl.get(fmt)
+    tokens = doc.tokens = split_run_on(doc.tokens, template)
     parsed = classify(tokens)
     cores = _Cores(tokens)
-    fmt, format_note = detect_format(tokens, year_of(doc))
-    template = tpl.get(fmt)
-    sections = find_sections(tokens, template)
+    sections, misnumbered = find_sections(tokens, template)
+    unheaded = unheaded_sections(tokens, template, sections)
+    sections = {**sections, **unheaded}
     section_starts = sorted(sections.items(), key=lambda kv: kv[1])
 
     def section_range(number: int, fallback_lo: int) -> tuple[int, int]:
@@ -588,12 +686,14 @@ def extract(doc: Document) -> Extraction:
     if format_note:
         warnings.append(format_note)
     pos = 0
+    unread: dict[str, dict[str, str]] = {}
     for table in template.tables:
         lo, hi = section_range(table.section, pos)
         matcher = match_single_row if table.layout == "single_row" else match_table
-        found, why = matcher(tokens, parsed, cores, table, fmt, lo, hi)
+        found, why, unplaced = matcher(tokens, parsed, cores, table, fmt, lo, hi)
         matches.extend(found)
         warnings.extend(why)
+        unread[table.id] = {**unplaced, **_labels_without_values(tokens, table, found, unplaced, lo, hi)}
         if found:
             pos = max(m.end for m in found) + 1
 
@@ -609,10 +709,63 @@ def extract(doc: Document) -> Extraction:
     consumed = {i for m in matches for i in (m.label, *m.values) if i >= 0}
     title = next((i for i, t in enumerate(tokens) if t.kind == PARA and t.text == doc.title), None)
     prose = collect_prose(tokens, sections, consumed, template, title)
-    warnings.extend(_missing_warnings(template, sections, matches, cells))
+    unread = {t: rows for t, rows in unread.items() if rows}
+    cut = find_cut(tokens, template, sections, matches, unread)
+    warnings.extend(_missing_warnings(template, sections, matches, unread, cut))
     meta, why = detect_meta(doc, fmt)
     warnings.extend(why)
-    return Extraction(fmt, sections, matches, cells, prose, warnings, meta)
+    return Extraction(fmt, sections, matches, cells, prose, warnings, meta, misnumbered, unheaded, unread, cut)
+
+
+_FUSED = "标签已印出,但其数值未能与之对应(单元格连在一起,或数值个数不符)"
+
+
+def _labels_without_values(tokens, table: tpl.Table, found, unplaced, lo: int, hi: int) -> dict[str, str]:
+    """Rows of the table whose own label is printed in its part of the text but got no values: present,
+    not missing (a table whose cells run together prints every label and no separable number)."""
+    matched = {m.row for m in found} | set(unplaced)
+    replaced = {k for m in found for k in table.row(m.row).replaces}
+    text = tpl.normalize("".join(t.text for t in tokens[lo:hi] if t.kind != BREAK))
+    out = {}
+    for row in table.rows:
+        if row.optional or row.key in matched or row.key in replaced:
+            continue
+        label = tpl.core(row.label)
+        if len(label) >= 4 and label in text:
+            out[row.key] = _FUSED
+    return out
+
+
+_SIGNED = re.compile(r"^\s*20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def find_cut(tokens, template: tpl.Template, sections, matches, unread) -> Cut | None:
+    """Where the text stops, when it stops before the report does (an excerpt, a page cut off).
+
+    A report ends with its last section, or at least with a date under its sign-off; a text with
+    neither stops early. It stops at the furthest part of the form it reached: a row (read or not)
+    or a section heading.
+    """
+    last = template.sections[-1].number
+    if last in sections:
+        return None
+    paras = [t.text for t in tokens if t.kind == PARA][-8:]
+    if any(_SIGNED.match(p) for p in paras):
+        return None
+    reached: list[tuple[tuple, str]] = []
+    for number in sections:
+        s = template.section(number)
+        reached.append((form_position(template, section=number), f"第{s.numeral}部分「{s.label}」"))
+    rows = [(m.table, m.row) for m in matches] + [(t, r) for t, rows in unread.items() for r in rows]
+    for table_id, row in rows:
+        table = template.table(table_id)
+        reached.append((form_position(template, table_id, row), f"{table.title}「{table.row(row).label}」"))
+    content = [t.text for t in tokens if t.kind != BREAK and t.text]
+    tail = content[-1][-24:] if content else ""
+    if not reached:
+        return Cut("报告开头", (0, 0, 0), tail)
+    position, where = max(reached)
+    return Cut(where, position, tail)
 
 
 def _mentions_template(tokens: list[Token], template: tpl.Template) -> bool:
@@ -622,10 +775,12 @@ def _mentions_template(tokens: list[Token], template: tpl.Template) -> bool:
     return sum(label in text for label in labels) >= 6
 
 
-def _missing_warnings(template, sections, matches, cells) -> list[str]:
+def _missing_warnings(template, sections, matches, unread, cut: Cut | None) -> list[str]:
     out = []
+    if cut is not None:
+        out.append(f"报告文本不完整,止于{cut.where}(文本最后为「{cut.tail}」);其后的部分不作缺失处理")
     for s in template.sections:
-        if s.number not in sections:
+        if s.number not in sections and not (cut and form_position(template, section=s.number) > cut.position):
             out.append(f"未找到第{s.numeral}部分标题「{s.label}」")
     matched = {(m.table, m.row) for m in matches}
     for table in template.tables:
@@ -634,13 +789,22 @@ def _missing_warnings(template, sections, matches, cells) -> list[str]:
             r
             for r in rows
             if (table.id, r.key) not in matched
+            and r.key not in unread.get(table.id, {})
             and not any((table.id, o.key) in matched and r.key in o.replaces for o in table.rows)
+            and not (cut and form_position(template, table.id, r.key) >= cut.position)
         ]
+        if not missing:
+            continue
         if len(missing) == len(rows):
             out.append(f"未找到{table.title}({table.label}): 其 {len(table.keys())} 个数值均缺失")
         else:
             for r in missing:
                 out.append(f"{table.id}.{r.key}: 未找到「{r.label}」行")
+    for table_id, rows in unread.items():
+        table = template.table(table_id)
+        fused = [table.row(r).label for r, why in rows.items() if why == _FUSED]
+        if fused:
+            out.append(f"{table.title}: {len(fused)} 行{_FUSED}:" + "、".join(fused))
     for m in matches:
         if m.note and m.note not in (LEADING_BLANKS, RECOVERED):  # those are summed up per table
             out.append(f"{m.table}.{m.row}: {m.note}")

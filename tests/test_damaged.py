@@ -21,9 +21,10 @@ def test_table3_cut_off_midway():
         assert values[key] == EXPECTED[key]
     for key in ("t3.denied_internal_affairs.total", "t3.total_processed.total", "t4.review.total"):
         assert values[key] is None
-    assert any("t3.total_processed" in w for w in report.warnings)
-    assert any("表四" in w for w in report.warnings)
-    assert any("第五部分" in w for w in report.warnings)
+    # issue 10: the cut is said once, with where it stops; nothing after it is called missing
+    stops = [w for w in report.warnings if "报告文本不完整" in w]
+    assert len(stops) == 1 and "4.保护第三方合法权益" in stops[0]
+    assert not any("t3.total_processed" in w or "表四" in w or "第五部分" in w for w in report.warnings)
 
 
 def test_text_cut_inside_a_row_keeps_the_cells_before_the_cut():
@@ -73,7 +74,11 @@ def test_prose_after_the_tables_truncated():
     report = giaudit.read(TEXT[: TEXT.index("五、存在的主要问题")])
     assert sum(v is not None for v in report.values.values()) == 200
     assert 5 not in report.prose and 6 not in report.prose
-    assert any("第六部分" in w for w in report.warnings)
+    # the text stops after table 四: said once, and sections 五 and 六 are not "missing"
+    assert [w for w in report.warnings if "报告文本不完整" in w or "第六部分" in w] == [
+        next(w for w in report.warnings if "报告文本不完整" in w)
+    ]
+    assert "行政诉讼(复议后起诉)" in report.extraction.cut.where
 
 
 def test_full_width_digits_and_thousands_separators():

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from .. import prose as prose_facts
 from .. import template as tpl
+from ..extract import form_position
 from ..findings import Severity
 from ..meta import PERIOD
 from .registry import Context, check
@@ -13,10 +17,23 @@ from .registry import Context, check
 def check_form(ctx: Context) -> None:
     report, meta = ctx.report, ctx.report.meta
     template = ctx.template
-    sections = report.extraction.sections
+    extraction = report.extraction
+    cut = extraction.cut
+    if cut is not None:  # said once; nothing after the cut is missing
+        ctx.rule(
+            [],
+            "fail",
+            Severity.WARNING,
+            f"报告文本不完整,止于{cut.where}(文本最后为「{cut.tail}」);其后的部分无法核对,不作缺失处理",
+            message_en="the text stops before the report does",
+            source=meta.source,
+        )
+    sections = extraction.sections
     for s in template.sections:
         if s.number in sections:
             ctx.rule([], "pass")
+        elif extraction.beyond_cut(form_position(template, section=s.number)):
+            ctx.rule([], "unverifiable")
         else:
             ctx.rule(
                 [],
@@ -26,8 +43,34 @@ def check_form(ctx: Context) -> None:
                 message_en=f"section {s.number} missing",
                 source=meta.source,
             )
+    if extraction.misnumbered:
+        wrong = "、".join(
+            f"{template.section_name(n)}「{template.section(n).label}」印为“{numeral}”"
+            for n, numeral in sorted(extraction.misnumbered.items())
+        )
+        ctx.rule(
+            [],
+            "fail",
+            Severity.WARNING,
+            f"部分标题的序号与格式不符:{wrong}",
+            message_en="section headings numbered otherwise than the form",
+            source=meta.source,
+        )
+    for n in sorted(extraction.unheaded):
+        ctx.add(
+            Severity.INFO,
+            [],
+            f"{template.section_name(n)}「{template.section(n).label}」未见标题行,其内容据「"
+            f"{report.document.tokens[extraction.unheaded[n]].text}」等识别",
+            message_en=f"section {n} has no heading line",
+            source=str(report.document.tokens[extraction.unheaded[n]].loc),
+        )
     for t in template.tables:
-        if all(report.cells[k].raw is None for k in t.keys() if k in report.cells):
+        if any(report.cells[k].raw is not None for k in t.keys() if k in report.cells):
+            ctx.rule(t.keys(), "pass")
+        elif extraction.beyond_cut(form_position(template, t.id)) or extraction.unread.get(t.id):
+            ctx.rule(t.keys(), "unverifiable")  # after the cut, or printed but unreadable (values.hygiene says)
+        else:
             ctx.rule(
                 t.keys(),
                 "fail",
@@ -36,19 +79,14 @@ def check_form(ctx: Context) -> None:
                 message_en=f"table {t.id} not found",
                 source=meta.source,
             )
-        else:
-            ctx.rule(t.keys(), "pass")
-    if meta.title is None:
-        ctx.rule(
+    if meta.title is None:  # a scrape often drops the page's title: the reader's limit, not the report's fault
+        ctx.add(
+            Severity.INFO,
             [],
-            "fail",
-            Severity.WARNING,
             "未找到报告标题行(如「XX2024年政府信息公开工作年度报告」),报告单位与年度据正文推断",
             message_en="no title line",
             source=meta.source,
         )
-    else:
-        ctx.rule([], "pass")
     _format_fits_year(ctx)
     _period(ctx)
     _processing_fee(ctx)
@@ -82,6 +120,18 @@ def _format_fits_year(ctx: Context) -> None:
         ctx.rule([], "pass")
 
 
+_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*0?1\s*月\s*0?1\s*日)(?!\s*12\s*月\s*31\s*日)")
+
+
+def _year_of_prose(text: str) -> int | None:
+    """The year 总体情况 speaks of ("2024年，我办…"): the clear majority of the years it names, if any."""
+    years = Counter(int(y) for y in _YEAR.findall(text))
+    if not years:
+        return None
+    (top, n), *rest = years.most_common(2) + [(None, 0)]
+    return top if n >= 3 and n >= 2 * rest[0][1] else None
+
+
 def _period(ctx: Context) -> None:
     report, meta = ctx.report, ctx.report.meta
     head = "\n".join(report.prose.get(n, "") for n in (0, 1))
@@ -89,14 +139,17 @@ def _period(ctx: Context) -> None:
     if not m or meta.year is None:
         return
     start, end = int(m.group(1)), int(m.group(2) or m.group(1))
-    if start != meta.year or end != meta.year:
+    year, said = meta.year, "报告年度"
+    if meta.title is None:  # the year was read from this very period: weigh it against what the prose speaks of
+        year, said = _year_of_prose(PERIOD.sub("", head)) or meta.year, "正文所述年度"
+    if start != year or end != year:
         ctx.rule(
             [],
             "fail",
             Severity.ERROR,
-            f"统计期限「{m.group(0)}」与报告年度 {meta.year} 不符",
+            f"统计期限「{m.group(0)}」与{said} {year} 不符",
             message_en="statistical period != report year",
-            expected=meta.year,
+            expected=year,
             actual=start,
             source=meta.source,
         )

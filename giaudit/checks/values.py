@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..extract import form_position
 from ..findings import Severity
 from .registry import Context, check
 
@@ -57,37 +58,67 @@ def check_plausibility(ctx: Context) -> None:
                 ctx.rule([low, cell], "pass")
 
 
+_LIST = 12  # cells or rows named in one finding before 「等」
+
+
+def _listing(items: list[str]) -> str:
+    shown = "、".join(items[:_LIST])
+    return shown + (f"等 {len(items)} 处" if len(items) > _LIST else "")
+
+
 @check("values.hygiene", severity=Severity.WARNING, reads=["*"])
 def check_hygiene(ctx: Context) -> None:
-    template = ctx.template
-    blank: dict[tuple[str, str], list[str]] = {}
-    absent: dict[tuple[str, str], list[str]] = {}
-    tables_read: set[str] = set()
+    """Blank cells, unreadable rows and missing rows: one finding per table each, never one per row.
+
+    Rows after the point where an incomplete text stops are neither (the form check says where it
+    stops); rows whose label is printed but whose values could not be read are unreadable, not missing.
+    """
+    template, extraction = ctx.template, ctx.report.extraction
+    blank: dict[str, list[str]] = {}
+    absent: dict[str, dict[str, list[str]]] = {}
     for key, cell in ctx.report.cells.items():
         table_id, row_key, _ = key.split(".")
-        if cell.raw is not None:
-            tables_read.add(table_id)
-        if cell.value is None:
-            (blank if cell.raw is not None else absent).setdefault((table_id, row_key), []).append(key)
-        else:
+        if cell.value is not None:
             ctx.rule([key], "pass")
-    for (table_id, row_key), keys in blank.items():
+        elif cell.raw is not None:
+            blank.setdefault(table_id, []).append(key)
+        else:
+            absent.setdefault(table_id, {}).setdefault(row_key, []).append(key)
+    for table_id, keys in blank.items():
         table = template.table(table_id)
-        raws = "、".join(f"{template.spec(k)[2].label}「{ctx.report.cells[k].raw or '空白'}」" for k in keys)
+        cells = [
+            f"「{template.spec(k)[1].display}·{template.spec(k)[2].label}」{ctx.report.cells[k].raw or '空白'}"
+            for k in keys
+        ]
         ctx.rule(
             keys,
             "fail",
             Severity.WARNING,
-            f"{table.title}「{table.row(row_key).label}」行应填数字处为空白或符号:{raws};按缺失处理,不视为0",
+            f"{table.title}有 {len(keys)} 处应填数字处为空白或符号:{_listing(cells)};按缺失处理,不视为0",
             message_en=f"{len(keys)} blank or dash cell(s) where numbers belong",
         )
-    for (table_id, row_key), keys in absent.items():
+    for table_id, rows in absent.items():
         table = template.table(table_id)
-        ctx.rule(keys, "unverifiable")
-        if table_id in tables_read:  # a whole table missing is one form finding, not one per row
+        unread = extraction.unread.get(table_id, {})
+        gone = [r for r in rows if r not in unread and not extraction.beyond_cut(form_position(template, table_id, r))]
+        seen = [r for r in rows if r in unread]
+        for r in rows:
+            ctx.rule(rows[r], "unverifiable")
+        if seen:
+            reasons = sorted({unread[r].split(": ", 1)[-1] if ": " in unread[r] else unread[r] for r in seen})
             ctx.add(
                 Severity.WARNING,
-                keys,
-                f"{table.title}未找到「{table.row(row_key).label}」行或其数值",
-                message_en="template row not found",
+                [k for r in seen for k in rows[r]],
+                f"{table.title}有 {len(seen)} 行印有标签但数值无法读取:"
+                f"{_listing([table.row(r).display for r in seen])}(原因:{_listing(reasons)});"
+                "这些单元格未核对,不视为缺失",
+                message_en=f"{len(seen)} row(s) printed but unreadable",
+            )
+        present = any(c.raw is not None for k, c in ctx.report.cells.items() if k.startswith(table_id + "."))
+        if gone and present:  # a whole table missing is one form finding
+            ctx.add(
+                Severity.WARNING,
+                [k for r in gone for k in rows[r]],
+                f"{table.title}未找到 {len(gone)} 行:{_listing([f'「{table.row(r).label}」' for r in gone])}",
+                message_en=f"{len(gone)} template row(s) not found",
             )
