@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import template as tpl
 from .document import BREAK, CELL, CHROME, PARA, Document, Loc, Token
@@ -78,17 +79,35 @@ class Extraction:
     cut: Cut | None = None  # where a text that stops before the report does ends
 
     def beyond_cut(self, position: tuple) -> bool:
-        """Whether a part of the form (``position`` from ``form_position``) lies at or after the cut."""
-        return self.cut is not None and position >= self.cut.position
+        """Whether a part of the form (``position`` from ``form_position``) lies outside an incomplete text:
+        at or after where it stops, or before where it starts."""
+        cut = self.cut
+        if cut is None:
+            return False
+        return (cut.position is not None and position >= cut.position) or (
+            cut.start is not None and position < cut.start
+        )
 
 
 @dataclass(frozen=True)
 class Cut:
-    """Where an incomplete text ends: the last part of the form it reached, and its last words."""
+    """Where an incomplete text stops (the last part of the form it reached, and its last words), and, for a
+    text that begins inside the report (one page of a flip-book), where it starts."""
 
-    where: str  # 表三「(三)不予公开」
-    position: tuple  # form_position of that part
+    where: str | None  # 表三「(三)不予公开」
+    position: tuple | None  # form_position of that part
     tail: str
+    start: tuple | None = None
+    start_where: str | None = None
+
+    def describe(self) -> str:
+        """「始于第四部分…,止于表三「…」(文本最后为「…」)」."""
+        parts = []
+        if self.start_where:
+            parts.append(f"始于{self.start_where}")
+        if self.where:
+            parts.append(f"止于{self.where}(文本最后为「{self.tail}」)")
+        return ",".join(parts)
 
 
 def form_position(template: tpl.Template, table_id: str | None = None, row: str | None = None, section: int = 0):
@@ -150,7 +169,7 @@ def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
         key=len,
         reverse=True,
     )
-    at = re.compile(rf"(?<=[。;；!！?？\s|])(?=(?:第[{n}]部分|[{n}][、.．])\s*(?:{'|'.join(names)}))")
+    at = re.compile(rf"(?<![(（{n}])(?=(?:第[{n}]部分|[{n}][、.．])\s*(?:{'|'.join(names)}))")
     out: list[Token] = []
     for tok in tokens:
         if tok.kind != PARA or len(tok.text) <= 150 or not at.search(tok.text):
@@ -175,7 +194,7 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> tuple[dict[int
     titles = {s.number: tpl.core(s.label) for s in template.sections}
     heading, numerals = _heading_pattern(template)
     for i, tok in enumerate(tokens):
-        if tok.kind != PARA or len(tok.text) > 120:
+        if tok.kind != PARA:
             continue
         text = _MARKS.sub("", tok.text)
         m = heading.match(text)
@@ -183,11 +202,14 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> tuple[dict[int
             continue
         numeral = m.group(1) or m.group(2) or m.group(3)
         number = numerals[numeral]
-        head = tpl.core(text)[:40]
-        by_title = [n for n, t in titles.items() if head.startswith(t)]
+        head = tpl.core(text[:60])[:40]
+        # A top-level numbered title ("一、…", "第一部分…", not "(一)…") that is the section's own title names the
+        # section even when it runs on into the text (a body scraped as one line) or carries the wrong number.
+        top_level = m.group(3) is None
+        by_title = [n for n, t in titles.items() if head.startswith(t)] if top_level else []
         if by_title:
             section = by_title[0]
-        elif any(k in tpl.normalize(text)[:30] for k in keywords[number]):
+        elif any(k in tpl.normalize(text)[: 30 if len(tok.text) <= 120 else 12] for k in keywords[number]):
             section = number
         else:
             continue
@@ -363,6 +385,15 @@ def _fit(
     return None, None
 
 
+def _header_cores(table: tpl.Table) -> set[str]:
+    """The table's column headers and header words, normalised: text that names a column, not a row."""
+    return (
+        {tpl.core(c.label) for c in table.columns.values()}
+        | {tpl.core(v) for c in table.columns.values() for v in c.variants}
+        | {tpl.core(h) for h in table.headers}
+    )
+
+
 def match_table(
     tokens: list[Token], parsed, cores: _Cores, table: tpl.Table, fmt: str, lo: int, hi: int
 ) -> tuple[list[RowMatch], list[str], dict[str, str]]:
@@ -376,7 +407,7 @@ def match_table(
     candidates: list[_Candidate] = []
     unfit: dict[str, str] = {}
     last = _last_content(tokens)
-    headers = {tpl.core(c.label) for c in table.columns.values()} | {tpl.core(h) for h in table.headers}
+    headers = _header_cores(table)
     found: list[tuple[int, list[str], list[int]]] = []
     for i in range(lo, hi):
         tok = tokens[i]
@@ -410,6 +441,8 @@ def match_table(
             run = _value_run(tokens, parsed, i + 1, hi)
         if not run:
             run = _run_after_header(tokens, parsed, cores, start, hi, index, headers)
+        if cores[i] in headers and all(parsed[j].missing for j in run):
+            continue  # a column header (「总计」) over padding cells, not that row with blanks
         found.append((i, keys, run))
     width = _padded_width(tokens, parsed, found)
     for i, keys, run in found:
@@ -693,7 +726,7 @@ def extract(doc: Document) -> Extraction:
         found, why, unplaced = matcher(tokens, parsed, cores, table, fmt, lo, hi)
         matches.extend(found)
         warnings.extend(why)
-        unread[table.id] = {**unplaced, **_labels_without_values(tokens, table, found, unplaced, lo, hi)}
+        unread[table.id] = {**unplaced, **_labels_without_values(tokens, table, fmt, found, unplaced, lo, hi)}
         if found:
             pos = max(m.end for m in found) + 1
 
@@ -710,7 +743,13 @@ def extract(doc: Document) -> Extraction:
     title = next((i for i, t in enumerate(tokens) if t.kind == PARA and t.text == doc.title), None)
     prose = collect_prose(tokens, sections, consumed, template, title)
     unread = {t: rows for t, rows in unread.items() if rows}
-    cut = find_cut(tokens, template, sections, matches, unread)
+    cut = find_cut(tokens, template, sections, matches, unread, title)
+    if cut is not None and cut.position is not None:  # labels where the text stops are cut, not unreadable
+        unread = {
+            t: {r: w for r, w in rows.items() if form_position(template, t, r) < cut.position}
+            for t, rows in unread.items()
+        }
+        unread = {t: rows for t, rows in unread.items() if rows}
     warnings.extend(_missing_warnings(template, sections, matches, unread, cut))
     meta, why = detect_meta(doc, fmt)
     warnings.extend(why)
@@ -720,38 +759,49 @@ def extract(doc: Document) -> Extraction:
 _FUSED = "标签已印出,但其数值未能与之对应(单元格连在一起,或数值个数不符)"
 
 
-def _labels_without_values(tokens, table: tpl.Table, found, unplaced, lo: int, hi: int) -> dict[str, str]:
+def _labels_without_values(tokens, table: tpl.Table, fmt: str, found, unplaced, lo: int, hi: int) -> dict[str, str]:
     """Rows of the table whose own label is printed in its part of the text but got no values: present,
     not missing (a table whose cells run together prints every label and no separable number)."""
     matched = {m.row for m in found} | set(unplaced)
     replaced = {k for m in found for k in table.row(m.row).replaces}
     text = tpl.normalize("".join(t.text for t in tokens[lo:hi] if t.kind != BREAK))
+    index = tpl.label_index(fmt, table.id)
+    headers = set() if table.layout == "single_row" else _header_cores(table)  # table 四's headers are its rows
+    named = {
+        key
+        for t in tokens[lo:hi]
+        if t.kind != BREAK and len(t.text) < 80 and tpl.core(t.text) not in headers
+        for key in index.rows_named(tpl.core(t.text))
+    }
+    # a table printed as one run ("…尚未审结总计000000000000000"): every row is there, none can be placed
+    run_on = table.layout == "single_row" and any(_run_into_digits(tpl.core(h)).search(text) for h in table.headers)
     out = {}
     for row in table.rows:
         if row.optional or row.key in matched or row.key in replaced:
             continue
-        label = tpl.core(row.label)
-        if len(label) >= 4 and label in text:
+        names = {tpl.core(n) for n in row.names} - headers  # 「总计」「其他」 as column headers name no row
+        # 「…申请数量801000081」: a label run into its digits; not prose's 「…政府信息2件」
+        if run_on or row.key in named or any(len(n) >= 4 and _run_into_digits(n).search(text) for n in names):
             out[row.key] = _FUSED
     return out
+
+
+@lru_cache(maxsize=1024)
+def _run_into_digits(name: str) -> re.Pattern:
+    return re.compile(re.escape(name) + r"\d[\d.]*(?![\d.]*[件条个份次人项%％万元])")
 
 
 _SIGNED = re.compile(r"^\s*20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 
 
-def find_cut(tokens, template: tpl.Template, sections, matches, unread) -> Cut | None:
-    """Where the text stops, when it stops before the report does (an excerpt, a page cut off).
+def find_cut(tokens, template: tpl.Template, sections, matches, unread, title: int | None) -> Cut | None:
+    """Where the text stops, when it stops before the report does (an excerpt, a page cut off), and where it
+    starts, when it starts inside the report.
 
-    A report ends with its last section, or at least with a date under its sign-off; a text with
-    neither stops early. It stops at the furthest part of the form it reached: a row (read or not)
-    or a section heading.
+    A report ends with its last section, or at least with a date under its sign-off; a text with neither
+    stops early, at the furthest part of the form it reached (a row, read or not, or a section heading).
+    A text with no title and no first section whose first part of the form is further on starts late.
     """
-    last = template.sections[-1].number
-    if last in sections:
-        return None
-    paras = [t.text for t in tokens if t.kind == PARA][-8:]
-    if any(_SIGNED.match(p) for p in paras):
-        return None
     reached: list[tuple[tuple, str]] = []
     for number in sections:
         s = template.section(number)
@@ -760,12 +810,18 @@ def find_cut(tokens, template: tpl.Template, sections, matches, unread) -> Cut |
     for table_id, row in rows:
         table = template.table(table_id)
         reached.append((form_position(template, table_id, row), f"{table.title}「{table.row(row).label}」"))
+    first = template.sections[0].number
+    start = start_where = None
+    if reached and first not in sections and min(reached)[0][0] >= 3:  # nothing of 一 or 二: a later page
+        start, start_where = min(reached)
+    end = where = None
+    paras = [t.text for t in tokens if t.kind == PARA][-8:]
+    if template.sections[-1].number not in sections and not any(_SIGNED.match(p) for p in paras):
+        end, where = max(reached) if reached else ((0, 0, 0), "报告开头")
+    if start is None and end is None:
+        return None
     content = [t.text for t in tokens if t.kind != BREAK and t.text]
-    tail = content[-1][-24:] if content else ""
-    if not reached:
-        return Cut("报告开头", (0, 0, 0), tail)
-    position, where = max(reached)
-    return Cut(where, position, tail)
+    return Cut(where, end, content[-1][-24:] if content and end else "", start, start_where)
 
 
 def _mentions_template(tokens: list[Token], template: tpl.Template) -> bool:
@@ -777,10 +833,16 @@ def _mentions_template(tokens: list[Token], template: tpl.Template) -> bool:
 
 def _missing_warnings(template, sections, matches, unread, cut: Cut | None) -> list[str]:
     out = []
+
+    def outside(position) -> bool:
+        return cut is not None and (
+            (cut.position is not None and position >= cut.position) or (cut.start is not None and position < cut.start)
+        )
+
     if cut is not None:
-        out.append(f"报告文本不完整,止于{cut.where}(文本最后为「{cut.tail}」);其后的部分不作缺失处理")
+        out.append(f"报告文本不完整,{cut.describe()};文本之外的部分不作缺失处理")
     for s in template.sections:
-        if s.number not in sections and not (cut and form_position(template, section=s.number) > cut.position):
+        if s.number not in sections and not outside(form_position(template, section=s.number)):
             out.append(f"未找到第{s.numeral}部分标题「{s.label}」")
     matched = {(m.table, m.row) for m in matches}
     for table in template.tables:
@@ -791,7 +853,7 @@ def _missing_warnings(template, sections, matches, unread, cut: Cut | None) -> l
             if (table.id, r.key) not in matched
             and r.key not in unread.get(table.id, {})
             and not any((table.id, o.key) in matched and r.key in o.replaces for o in table.rows)
-            and not (cut and form_position(template, table.id, r.key) >= cut.position)
+            and not outside(form_position(template, table.id, r.key))
         ]
         if not missing:
             continue

@@ -24,7 +24,7 @@ def check_form(ctx: Context) -> None:
             [],
             "fail",
             Severity.WARNING,
-            f"报告文本不完整,止于{cut.where}(文本最后为「{cut.tail}」);其后的部分无法核对,不作缺失处理",
+            f"报告文本不完整,{cut.describe()};文本之外的部分无法核对,不作缺失处理",
             message_en="the text stops before the report does",
             source=meta.source,
         )
