@@ -31,6 +31,17 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A statement that every case ended one way (「均获维持」), and the cells that must then be 0."""
+
+    id: str
+    label: str
+    sentence: str
+    section: int
+    contrary: tuple[tuple[str, str], ...]  # (key, severity of a contradiction)
+
+
+@dataclass(frozen=True)
 class Breakdown:
     total: int
     parts: tuple[int, ...]
@@ -77,6 +88,35 @@ def _specs() -> tuple[tuple[_Spec, ...], tuple[_Spec, ...]]:
     return tuple(spec(f) for f in raw["facts"]), tuple(spec(f) for f in raw.get("statements", ()))
 
 
+@cache
+def _claim_specs() -> tuple[dict, ...]:
+    return tuple(
+        {
+            **c,
+            "compiled": tuple(re.compile(p) for p in c["patterns"]),
+            "excluded": tuple(re.compile(p) for p in c.get("exclude", ())),
+        }
+        for c in _raw().get("claims", ())
+    )
+
+
+def claims(prose: dict[int, str]) -> list[Claim]:
+    """Every 「均获维持」「均已办结」 statement, with the cells its scope says must be 0."""
+    out = []
+    for spec in _claim_specs():
+        for section in spec["sections"]:
+            for sentence, norm in _sentences(prose.get(section, "")):
+                if spec.get("context") and spec["context"] not in norm:
+                    continue
+                if any(p.search(norm) for p in spec["excluded"]) or not any(p.search(norm) for p in spec["compiled"]):
+                    continue
+                scopes = [sc for sc in spec["scope"] if not sc["words"] or any(w in norm for w in sc["words"])]
+                scopes = scopes or spec["scope"]  # 「均获维持」 alone: every part the claim can be about
+                contrary = tuple((k, sev) for sc in scopes for k, sev in sc["contrary"])
+                out.append(Claim(spec["id"], spec["label"], sentence, section, contrary))
+    return out
+
+
 _END = tuple("。!?！？;；:：")
 
 
@@ -120,10 +160,12 @@ def _find(spec: _Spec, prose: dict[int, str]) -> list[tuple[float | int, str, in
     return found
 
 
-def facts(prose: dict[int, str]) -> list[Fact]:
-    """Every number the prose states for a table cell (or a sum of cells)."""
+def facts(prose: dict[int, str], template=None) -> list[Fact]:
+    """Every number the prose states for a table cell (or a sum of cells); with the report's ``template``,
+    keys naming a group of rows ("t3.@denied.total") are expanded to its rows."""
     out = []
     for spec in _specs()[0]:
+        keys = tuple(template.expand(spec.keys)) if template is not None else spec.keys
         seen = set()
         for value, sentence, section in _find(spec, prose):
             if (value, sentence) in seen:
@@ -131,9 +173,7 @@ def facts(prose: dict[int, str]) -> list[Fact]:
             seen.add((value, sentence))
             scope = next((w for w in _raw().get("scope_markers", ()) if w in _norm(sentence)), None)
             out.append(
-                Fact(
-                    spec.id, spec.label, spec.keys, value, sentence, section, spec.severity, spec.also_consistent, scope
-                )
+                Fact(spec.id, spec.label, keys, value, sentence, section, spec.severity, spec.also_consistent, scope)
             )
     return out
 

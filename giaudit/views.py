@@ -60,7 +60,7 @@ def prose_vs_tables(report: Report, lang: str = "zh") -> pd.DataFrame:
     rows = []
     words = {"unverifiable": ("—", "n/a"), "agrees": ("一致", "agrees"), "differs": ("不一致", "DIFFERS")}
     words["broader"] = ("口径不同", "counts more")
-    for f in prose_facts.facts(report.prose):
+    for f in prose_facts.facts(report.prose, report.template):
         cmp = prose_facts.compare(f, report.values)
         agree = _h(*words[cmp.status], lang)
         rows.append((f.label, report.template.section_name(f.section), f.value, cmp.table, agree, f.sentence))

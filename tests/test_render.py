@@ -72,7 +72,7 @@ def test_explorer_widget_switches_report_view_and_severity():
     names = [label for label, _ in e.report_choice.options]
     assert "jiangle-2024.txt" in names and "shuyang-2025.txt" in names
     e.report_choice.value = str(SAMPLE)
-    assert len(e.current()) == 2  # one error, one warning
+    assert len(e.current()) == 3  # one error, one warning (均在期限内答复 vs 1 carried forward), one note (no title)
     e.severity.value = "error"
     assert len(e.current()) == 1
     e.view.value = "t3"

@@ -67,7 +67,8 @@ def documents(stem: str) -> list[Path]:
     return found
 
 
-def _names(finding, fault: dict) -> bool:
+def names(finding, fault: dict) -> bool:
+    """Whether a finding names a fault of the truth set: the same check and, if the fault names keys, one of them."""
     if finding.check != fault["check"]:
         return False
     return not fault.get("keys") or bool(set(finding.keys) & set(fault["keys"]))
@@ -82,12 +83,12 @@ def score_document(stem: str, path: Path) -> Score:
     s = Score(documents=1, findings=len(findings), faults=len(faults))
     for f in findings:
         notice = f.check == "form" and STOPS in f.message
-        if (notice and g.get("excerpt")) or (not notice and any(_names(f, fault) for fault in faults)):
+        if (notice and g.get("excerpt")) or (not notice and any(names(f, fault) for fault in faults)):
             s.true_findings += 1
         else:
             s.false.append(f"{path.name}: [{f.severity.value}] {f.check} {f.message[:160]}")
     for fault in faults:
-        if any(_names(f, fault) for f in findings):
+        if any(names(f, fault) for f in findings):
             s.reported += 1
         else:
             s.missed.append(f"{path.name}: {fault['check']} {fault['what'][:160]}")

@@ -68,7 +68,11 @@ def check_form(ctx: Context) -> None:
     for t in template.tables:
         if any(report.cells[k].raw is not None for k in t.keys() if k in report.cells):
             ctx.rule(t.keys(), "pass")
-        elif extraction.beyond_cut(form_position(template, t.id)) or extraction.unread.get(t.id):
+        elif (
+            extraction.beyond_cut(form_position(template, t.id))
+            or extraction.unread.get(t.id)
+            or (cut is not None and cut.position is not None and cut.position[:2] == (t.section, t.number))
+        ):
             ctx.rule(t.keys(), "unverifiable")  # after the cut, or printed but unreadable (values.hygiene says)
         else:
             ctx.rule(
@@ -99,11 +103,21 @@ def _format_fits_year(ctx: Context) -> None:
         return
     due = [tpl.get(f) for f in tpl.formats() if tpl.get(f).first_year <= meta.year <= tpl.get(f).last_year]
     if meta.year > template.last_year and due:
+        # what the tables show, not what the report cites: say which citation it makes, if any
+        text = tpl.normalize("\n".join(ctx.report.prose.values()))
+        cites = [
+            c
+            for f in (template, due[-1])
+            for c in f.citations[:1]
+            if any(tpl.normalize(x) in text for x in f.citations)
+        ]
+        said = f"(正文引用{'、'.join(cites)})" if cites else ""
         ctx.rule(
             [],
             "fail",
             Severity.WARNING,
-            f"{meta.year}年度报告仍使用{template.name}的旧格式,应使用{due[-1].citations[0]}格式",
+            f"{meta.year}年度报告的表格仍为{template.name}的旧格式(表二栏目与之相同){said},"
+            f"{meta.year}年度应使用{due[-1].citations[0]}格式",
             message_en=f"{meta.year} report in the {template.format} format",
             source=meta.source,
         )

@@ -7,12 +7,35 @@ from ..findings import Severity
 from .registry import Context, check, fmt
 
 
+def _at_least(ctx: Context, key: str):
+    """What a cell must at least be: its printed value, or — for a blank total — the sum of its printed parts
+    (blank parts count for nothing, never for 0: the total can only be larger)."""
+    value = ctx.values.get(key)
+    if value is not None:
+        return value
+    for eq in ctx.equations():
+        if eq.lhs == (key,):
+            return sum(ctx.values.get(k) or 0 for k in eq.rhs)
+    return 0
+
+
+def _who(ctx: Context, key: str, value) -> tuple[tuple[str, float] | None, str]:
+    """Which side of a prose-against-table disagreement the arithmetic points to: (suspect, what to say)."""
+    loc = ctx.localiser()
+    if key in loc.held:
+        return None, "表格该数字所在的表内等式均成立,更可能是正文有误"
+    fixes = {ctx.values[key] - res / e.coefficient(key) for e, res in loc.failing_with.get(key, ())}
+    if fixes == {value}:
+        return (key, value), "表格该数字所在的等式不成立,按正文数字则成立,更可能是表格有误"
+    return None, "表内等式无法判断哪一方有误,请核对正文与表格"
+
+
 @check("prose.tables", severity=Severity.ERROR, reads=["keys named in templates/prose.toml"])
 def check_prose_tables(ctx: Context) -> None:
-    for fact in prose_facts.facts(ctx.report.prose):
+    for fact in prose_facts.facts(ctx.report.prose, ctx.template):
         cmp = prose_facts.compare(fact, ctx.values)
         if cmp.status == "unverifiable":
-            ctx.rule(fact.keys, "unverifiable")
+            _at_least_check(ctx, fact)
             continue
         if cmp.status == "agrees":
             ctx.rule(fact.keys, "pass")
@@ -29,7 +52,7 @@ def check_prose_tables(ctx: Context) -> None:
                 fact.keys,
                 f"正文{fact.label}为 {fmt(fact.value)},表格为 {fmt(total)};按{expr}计则相符:口径不同,并非矛盾。"
                 f"原文:「{fact.sentence}」",
-                message_en="prose counts the carry-over too",
+                message_en="the prose counts otherwise",
                 expected=total,
                 actual=fact.value,
             )
@@ -39,18 +62,65 @@ def check_prose_tables(ctx: Context) -> None:
         if fact.scope:  # the sentence may count a narrower unit (「代表」「本级」…) than the tables
             sev = Severity.WARNING if sev is Severity.ERROR else sev
             scope = f"(句中有「{fact.scope}」,正文所指范围可能与表格不同,请核实)"
+        suspect, why = _who(ctx, fact.keys[0], fact.value) if len(fact.keys) == 1 else (None, "")
         where = "、".join(ctx.quote(k) for k in fact.keys)
         ctx.rule(
             fact.keys,
             "fail",
             sev,
             f"正文{ctx.template.section_name(fact.section)}称{fact.label}为 {fmt(fact.value)},而{where}"
-            f"{'(合计 ' + fmt(total) + ')' if len(fact.keys) > 1 else ''}{scope}。原文:「{fact.sentence}」",
+            f"{'(合计 ' + fmt(total) + ')' if len(fact.keys) > 1 else ''}{scope}"
+            f"{';' + why if why else ''}。原文:「{fact.sentence}」",
             message_en=f"prose says {fact.id} = {fmt(fact.value)}, table says {fmt(total)}",
             expected=total,
             actual=fact.value,
-            suspect=(fact.keys[0], fact.value) if len(fact.keys) == 1 else None,
+            suspect=suspect,
         )
+    for claim in prose_facts.claims(ctx.report.prose):
+        _claim_check(ctx, claim)
+
+
+def _at_least_check(ctx: Context, fact) -> None:
+    """A blank cell leaves the table's number open, but not below its printed parts: a prose number below
+    that is a contradiction all the same."""
+    printed = [k for k in fact.keys if ctx.values.get(k) is not None]
+    least = sum(_at_least(ctx, k) for k in fact.keys)
+    if fact.value >= least or not (printed or any(_at_least(ctx, k) for k in fact.keys)):
+        ctx.rule(fact.keys, "unverifiable")
+        return
+    ctx.rule(
+        fact.keys,
+        "fail",
+        Severity(fact.severity),
+        f"正文{ctx.template.section_name(fact.section)}称{fact.label}为 {fmt(fact.value)},而表格相应单元格已印出的"
+        f"数字之和至少为 {fmt(least)}(空白单元格未计入,只会更大):正文数字不可能成立。原文:「{fact.sentence}」",
+        message_en=f"prose says {fact.id} = {fmt(fact.value)}, the table's printed cells already add up to {fmt(least)}",
+        expected=least,
+        actual=fact.value,
+    )
+
+
+def _claim_check(ctx: Context, claim) -> None:
+    keys = [k for k, _ in claim.contrary]
+    if any(ctx.values.get(k) is None for k in keys if k in ctx.report.cells) and not any(
+        ctx.values.get(k) for k in keys
+    ):
+        ctx.rule(keys, "unverifiable")
+        return
+    against = [(k, sev) for k, sev in claim.contrary if ctx.values.get(k)]
+    if not against:
+        ctx.rule(keys, "pass")
+        return
+    sev = Severity.ERROR if any(s == "error" for _, s in against) else Severity.WARNING
+    cells = "、".join(f"{ctx.label(k)} {fmt(ctx.values[k])}" for k, _ in against)
+    ctx.rule(
+        keys,
+        "fail",
+        sev,
+        f"正文{ctx.template.section_name(claim.section)}称{claim.label},而表格{cells}。原文:「{claim.sentence}」",
+        finding_keys=[k for k, _ in against],
+        message_en=f"prose claims {claim.id}, the table shows otherwise",
+    )
 
 
 @check("prose.arithmetic", severity=Severity.WARNING, reads=["prose"])
