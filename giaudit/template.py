@@ -204,6 +204,29 @@ class Bound:
 
 
 @dataclass(frozen=True)
+class Authority:
+    """Rows an agency at or below a level cannot fill: its name carries a mark of ``below``."""
+
+    check: str
+    table: str
+    rows: tuple[str, ...]
+    below: tuple[str, ...]
+    not_below: tuple[str, ...]
+    text: str
+    self_reference: tuple[str, ...] = ()
+
+    def lacks(self, agency: str | None, prose: str = "") -> str | None:
+        """What puts the agency below the level: a mark in its name, or — with no name — how its prose speaks
+        of itself (「我镇」). None when nothing does."""
+        if agency:
+            name = normalize(agency)
+            for word in self.not_below:
+                name = name.replace(word, "")
+            return next((w for w in self.below if w in name), None)
+        return next((w for w in self.self_reference if w in prose), None)
+
+
+@dataclass(frozen=True)
 class CrossYear:
     """A rule between this year's report and last year's (see the templates' [[cross_year]])."""
 
@@ -241,6 +264,7 @@ class Template:
     tables: tuple[Table, ...]
     citations: tuple[str, ...] = ()
     bounds: tuple[Bound, ...] = ()
+    authority: tuple[Authority, ...] = ()
     cross_year: tuple[CrossYear, ...] = ()
     indicators: tuple[IndicatorSpec, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
@@ -454,6 +478,9 @@ def _build(raw: dict) -> Template:
         tables=tuple(tables),
         citations=tuple(raw.get("citations", ())),
         bounds=tuple(Bound(**_tuple(b, "rows")) for b in raw.get("bounds", ())),
+        authority=tuple(
+            Authority(**_tuple(a, "rows", "below", "not_below", "self_reference")) for a in raw.get("authority", ())
+        ),
         cross_year=tuple(CrossYear(**_tuple(c, "rows")) for c in raw.get("cross_year", ())),
         indicators=tuple(
             IndicatorSpec(**_tuple(i, "numerator", "denominator", "minus")) for i in raw.get("indicators", ())

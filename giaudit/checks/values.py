@@ -56,6 +56,33 @@ def check_plausibility(ctx: Context) -> None:
                 )
             else:
                 ctx.rule([low, cell], "pass")
+    for rule in template.authority:
+        _authority(ctx, rule)
+
+
+def _authority(ctx: Context, rule) -> None:
+    """规章 counts in the report of an agency that cannot make 规章 (a township, a county department…)."""
+    agency = ctx.report.meta.agency
+    mark = rule.lacks(agency, "\n".join(ctx.report.prose.get(n, "") for n in (0, 1)))
+    if mark is None:
+        return
+    table = ctx.template.table(rule.table)
+    keys = [f"{table.id}.{r}.{c}" for r in rule.rows for c in table.row(r).columns]
+    filled = [k for k in keys if ctx.values.get(k)]
+    if not filled:
+        ctx.rule(keys, "pass" if all(ctx.values.get(k) is not None for k in keys) else "unverifiable")
+        return
+    ctx.rule(
+        keys,
+        "fail",
+        Severity.WARNING,
+        (f"报告单位「{agency}」(名称含「{mark}」)" if agency else f"报告单位(正文自称「{mark}」)")
+        + f":{rule.text},而"
+        + "、".join(ctx.quote(k) for k in filled),
+        finding_keys=filled,
+        message_en="a count of regulations from an agency that cannot make them",
+        actual=sum(ctx.values[k] for k in filled),
+    )
 
 
 _LIST = 12  # cells or rows named in one finding before 「等」
