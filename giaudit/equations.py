@@ -86,12 +86,16 @@ class Localiser:
 
     def __init__(self, status: dict[Equation, tuple[str, float]], values: dict) -> None:
         self.values = values
-        self.held = {k for e, (state, _) in status.items() if state == "pass" for k in e.keys}
+        self.held_in: dict[str, list[Equation]] = {}
         self.failing_with: dict[str, list[tuple[Equation, float]]] = {}
         for e, (state, res) in status.items():
             if state == "fail":
                 for k in e.keys:
                     self.failing_with.setdefault(k, []).append((e, res))
+            elif state == "pass":
+                for k in e.keys:
+                    self.held_in.setdefault(k, []).append(e)
+        self.held = set(self.held_in)
 
     def suspect(self, eq: Equation):
         """(key, value) of the one cell of ``eq`` that, changed, makes every failing equation it is in hold
@@ -106,6 +110,38 @@ class Localiser:
                 if value >= 0:
                     found.append((key, int(value) if float(value).is_integer() else value))
         return found[0] if len(found) == 1 else None
+
+
+    def pair(self, eq: Equation):
+        """Two cells of one row that explain two failing equations with opposite differences — a value filed
+        under the neighbouring applicant type (自然人 one too many, 其他 one too few) while the row's own total
+        holds: ((key, value), (key, value)), or None when no such pair, or more than one, does."""
+        found = set()
+        res = next(r for e, r in self.failing_with.get(eq.keys[0], ()) if e == eq)
+        for a in dict.fromkeys(eq.keys):
+            if len(self.failing_with.get(a, ())) != 1:
+                continue
+            row = a.rsplit(".", 1)[0]
+            for other, res_b in {e: r for k in self.failing_with for e, r in self.failing_with[k]}.items():
+                if other == eq or res_b != -res:
+                    continue
+                for b in (k for k in other.keys if k.rsplit(".", 1)[0] == row and k != a):
+                    if len(self.failing_with.get(b, ())) != 1:
+                        continue
+                    held = self.held_in.get(a, [])
+                    if set(held) != set(self.held_in.get(b, [])) or any(
+                        h.coefficient(a) != h.coefficient(b) for h in held
+                    ):
+                        continue  # a swap must keep every equation that holds (the row's total)
+                    x = res / eq.coefficient(a)
+                    new_a, new_b = self.values[a] - x, self.values[b] + x * other.coefficient(b) / eq.coefficient(a)
+                    if new_a >= 0 and new_b >= 0 and other.coefficient(b) == eq.coefficient(a):
+                        found.add(tuple(sorted(((a, _number(new_a)), (b, _number(new_b))))))
+        return found.pop() if len(found) == 1 else None
+
+
+def _number(v):
+    return int(v) if float(v).is_integer() else v
 
 
 def slip(printed, suggested) -> str | None:

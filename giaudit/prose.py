@@ -48,6 +48,7 @@ class Breakdown:
     unit: str
     sentence: str
     section: int
+    complete: bool = False  # the list ends with an 「其他…」 item: it names every part
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,8 @@ def statements(prose: dict[int, str]) -> dict[str, list[tuple[float | int, str, 
 
 _BREAKDOWN = re.compile(r"(\d+)([条件篇次个项])[^\d。]{0,3}?其中")
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([%％条件篇次个项场期人])")
+_NESTED = re.compile(r"[(（][^()（）]*[)）]")  # 「(其中…)」 inside a part: not a part of the list
+_OTHER_PART = re.compile(r"(?:^|[,，、;；])其他[^,，、;；。\d]{0,12}\d+(?:\.\d+)?\s*[条件篇次个项]")
 
 
 def breakdowns(prose: dict[int, str]) -> list[Breakdown]:
@@ -228,8 +231,8 @@ def breakdowns(prose: dict[int, str]) -> list[Breakdown]:
             if not m:
                 continue
             total, unit = int(m.group(1)), m.group(2)
-            tail = norm[m.end() :]
+            tail = _NESTED.sub("", norm[m.end() :])
             parts = tuple(int(float(p)) for p, u in _PART.findall(tail) if u == unit and "." not in p)
             if len(parts) >= 2:
-                out.append(Breakdown(total, parts, unit, sentence, section))
+                out.append(Breakdown(total, parts, unit, sentence, section, bool(_OTHER_PART.search(tail))))
     return out

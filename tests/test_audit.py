@@ -82,6 +82,7 @@ SLIP_WORDS = {
     "extra-digit": "extra digit",
     "dropped-digit": "dropped digit",
     "shifted": "shifted",
+    "two-columns": "filed under the neighbouring column",
 }
 
 

@@ -11,6 +11,7 @@ from .registry import Context, check, fmt
 
 def _equation_check(ctx: Context, check_id: str) -> None:
     status = ctx.status()
+    paired: set = set()
     for eq in (e for e in ctx.equations() if e.check == check_id):
         state, _res = status[eq]
         if state == "unverifiable":
@@ -29,6 +30,10 @@ def _equation_check(ctx: Context, check_id: str) -> None:
             continue
         left, right = eq.sides(ctx.values)
         suspect = ctx.localiser().suspect(eq)
+        pair = None if suspect else ctx.localiser().pair(eq)
+        if pair in paired:
+            ctx.rule(eq.keys, "fail")  # the pair's finding, made for the other equation, says it
+            continue
         printed = "+".join(fmt(ctx.values[k]) for k in eq.lhs)
         printed_as = "印为" if len(eq.lhs) == 1 else "合计"
         msg = (
@@ -36,17 +41,29 @@ def _equation_check(ctx: Context, check_id: str) -> None:
             f"而各项之和为 {fmt(right)}(相差 {fmt(left - right)})"
         )
         slip_ = None
+        keys = eq.keys
         if suspect:
             key, value = suspect
             slip_ = slip(ctx.values[key], value)
             msg += f"。疑为{ctx.quote(key)},若为 {fmt(value)} 则相关等式均成立"
             if slip_:
                 msg += f"({slip_.split(' (')[0]})"
+        elif pair:
+            paired.add(pair)
+            (a, va), (b, vb) = sorted(pair, key=lambda kv: kv[0] not in eq.keys)  # this equation's cell first
+            other = next(e for e, _ in ctx.localiser().failing_with[b])
+            keys = tuple(dict.fromkeys((a, b, *eq.keys, *other.keys)))
+            slip_ = "两列错填 (one value filed under the neighbouring column)"
+            msg += (
+                f";{other.label}也不成立,差数相反。疑为同一行两列错填:{ctx.quote(a)},若为 {fmt(va)};"
+                f"{ctx.quote(b)},若为 {fmt(vb)}:则两列等式均成立,本行总计不变(一件申请可能计入了另一类申请人)"
+            )
         ctx.rule(
             eq.keys,
             "fail",
             Severity.ERROR,
             msg,
+            finding_keys=keys,
             message_en=f"{check_id}: {printed} != {fmt(right)}",
             expected=right,
             actual=left,

@@ -130,8 +130,12 @@ def check_prose_arithmetic(ctx: Context) -> None:
         if parts == b.total:
             ctx.rule([], "pass")
             continue
-        sev = Severity.WARNING if parts > b.total else Severity.INFO
-        why = "分项之和超过总数" if parts > b.total else "分项之和小于总数(「其中」也可能只列举部分)"
+        if parts > b.total:
+            sev, why = Severity.WARNING, "分项之和超过总数"
+        elif b.complete:  # the list ends with 「其他…」: it names every part, so they must add up
+            sev, why = Severity.WARNING, "分项列至「其他」,应为全部分项,其和却小于总数"
+        else:
+            sev, why = Severity.INFO, "分项之和小于总数(「其中」也可能只列举部分)"
         where = ctx.template.section_name(b.section)
         ctx.rule(
             [],

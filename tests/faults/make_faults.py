@@ -52,6 +52,10 @@ def sub_once(text: str, old: str, new: str) -> str:
 
 
 FAULTS = {
+    # jiangle-2024: one request of 一、本年新收 filed under 自然人 instead of 商业企业 (3/2 printed as 4/1; total 5 kept)
+    "t3.balance__keys=t3.new_requests.commercial_enterprise__slip-two-columns.txt": cell(
+        cell(JIANGLE, "一、本年新收政府信息公开申请数量", 0, "4"), "一、本年新收政府信息公开申请数量", 1, "1"
+    ),
     # jiangle-2024: one cell changed
     "t3.row_total__suspect=t3.granted.natural_person=1__slip-off-by-one.txt": cell(JIANGLE, "(一)予以公开", 0, "2"),
     "t3.balance__suspect=t3.new_requests.total=5__slip-off-by-one.txt": cell(
