@@ -111,7 +111,6 @@ class Localiser:
                     found.append((key, int(value) if float(value).is_integer() else value))
         return found[0] if len(found) == 1 else None
 
-
     def pair(self, eq: Equation):
         """Two cells of one row that explain two failing equations with opposite differences — a value filed
         under the neighbouring applicant type (自然人 one too many, 其他 one too few) while the row's own total

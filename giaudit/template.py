@@ -433,6 +433,8 @@ def _inherit(raw: dict) -> dict:
         raw.setdefault("indicators", base.get("indicators", []))
     if spec.get("bounds"):
         raw.setdefault("bounds", base.get("bounds", []))
+    if spec.get("authority"):
+        raw.setdefault("authority", base.get("authority", []))
     return raw
 
 
