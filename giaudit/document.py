@@ -32,8 +32,12 @@ class Loc:
     row: int | None = None
     col: int | None = None
     page: int | None = None
+    how: str | None = None  # how the value was read when it was not a plain printed cell (按本行合计拆分:…)
 
     def __str__(self) -> str:
+        return self._where() + (f" [{self.how}]" if self.how else "")
+
+    def _where(self) -> str:
         name = self.file or "<text>"
         parts = []
         if self.page is not None:

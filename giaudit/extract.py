@@ -27,6 +27,7 @@ from functools import lru_cache
 from . import template as tpl
 from .document import BREAK, CELL, CHROME, PARA, Document, Loc, Token
 from .errors import UnrecognisedDocument
+from .fused import SPLIT, Split, unfuse
 from .meta import Meta, year_of
 from .meta import detect as detect_meta
 from .values import Parsed, parse_value
@@ -77,6 +78,7 @@ class Extraction:
     unheaded: dict[int, int] = field(default_factory=dict)  # section whose heading is lost -> its first line
     unread: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> row printed but unread -> why
     cut: Cut | None = None  # where a text that stops before the report does ends
+    splits: list[Split] = field(default_factory=list)  # how runs of digits (cells run together) were read
 
     def beyond_cut(self, position: tuple) -> bool:
         """Whether a part of the form (``position`` from ``form_position``) lies outside an incomplete text:
@@ -653,7 +655,8 @@ def build_cells(
                         warnings.append(f"{key}: 「{tokens[idx].text}」不是整数 ({tokens[idx].loc})")
                 elif column.kind == "amount" and isinstance(value, int):
                     value = float(value)
-                cells[key] = Cell(key, value, tokens[idx].text, p.unit, tokens[idx].loc, label_loc, m.note)
+                note = m.note or tokens[idx].loc.how
+                cells[key] = Cell(key, value, tokens[idx].text, p.unit, tokens[idx].loc, label_loc, note)
     return cells, warnings
 
 
@@ -673,7 +676,8 @@ def collect_prose(
     bounds = [(0, 0, starts[0][0] if starts else len(tokens))]
     for n, (idx, num) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(tokens)
-        bounds.append((num, idx + 1, end))
+        # a heading that runs on into its text ("六、其他需要报告的事项2023年,无收取…") is that text too
+        bounds.append((num, idx if len(tokens[idx].text) > 40 else idx + 1, end))
     prose = {}
     for num, a, b in bounds:
         if num == 0 and title is not None and a <= title < b:
@@ -698,7 +702,8 @@ def collect_prose(
 def extract(doc: Document) -> Extraction:
     fmt, format_note = detect_format(doc.tokens, year_of(doc))
     template = tpl.get(fmt)
-    tokens = doc.tokens = split_run_on(doc.tokens, template)
+    tokens, splits = unfuse(split_run_on(doc.tokens, template), template)
+    doc.tokens = tokens
     parsed = classify(tokens)
     cores = _Cores(tokens)
     sections, misnumbered = find_sections(tokens, template)
@@ -718,6 +723,7 @@ def extract(doc: Document) -> Extraction:
     warnings: list[str] = list(doc.warnings)
     if format_note:
         warnings.append(format_note)
+    warnings += _split_warnings(template, splits)
     pos = 0
     unread: dict[str, dict[str, str]] = {}
     for table in template.tables:
@@ -753,7 +759,29 @@ def extract(doc: Document) -> Extraction:
     warnings.extend(_missing_warnings(template, sections, matches, unread, cut))
     meta, why = detect_meta(doc, fmt)
     warnings.extend(why)
-    return Extraction(fmt, sections, matches, cells, prose, warnings, meta, misnumbered, unheaded, unread, cut)
+    return Extraction(fmt, sections, matches, cells, prose, warnings, meta, misnumbered, unheaded, unread, cut, splits)
+
+
+def _split_warnings(template: tpl.Template, splits: list[Split]) -> list[str]:
+    out = []
+    done = [s for s in splits if s.values is not None and len(s.values) > 1]
+    if done:
+        used = sorted({s.used for s in done if s.used})
+        out.append(
+            f"{len(done)} 行的单元格连在一起,已按各行的数字拆分({SPLIT}或每格一位)"
+            + (f",其中部分行并按 {'、'.join(used)} 的各列等式确定(这些等式用于读取,不作核验)" if used else "")
+        )
+    for s in splits:
+        if s.values is None:
+            table = template.table(s.table)
+            label = "、".join(f"「{table.row(r).label}」" for r in s.row.split("+"))
+            shown = "、".join("/".join(map(str, c)) for c in s.candidates[:6])
+            out.append(
+                f"{table.title}{label}行的数字「{s.raw}」连在一起,{s.reason}"
+                + (f";候选读法:{shown}" if shown else "")
+                + ";按缺失处理"
+            )
+    return out
 
 
 _FUSED = "标签已印出,但其数值未能与之对应(单元格连在一起,或数值个数不符)"

@@ -7,8 +7,9 @@ no separator, rows whose labels a PDF converter pushed elsewhere): for those,
 marked ``"readable": false`` with the reason, the parser may leave values
 missing, but it must never return a value that differs from the printed one,
 and it must say in warnings what it could not read. A golden file may name
-forms of the same report that do read (``"readable_forms": [".html"]``: the
-page's HTML keeps the cells its scraped text fused).
+forms of the same report that do read (``"readable_forms": [".html"]``), and
+the cells a text whose cells run together cannot fix (``"ambiguous"``: a row of
+table 二, which has no equation, whose digits split more than one way).
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ def test_golden_values(stem: str, path: Path):
     for key in expected:
         assert key in report.values or key.startswith("t3.other_"), f"{key} is not a key of the parsed report"
     if g.get("readable", True) or path.suffix in g.get("readable_forms", ()):
+        # cells run together whose digits split more than one way stay missing: the text cannot fix them
+        undecided = set(g.get("ambiguous", ())) if path.suffix == ".txt" else set()
+        assert all(report.values.get(k) is None for k in undecided)
+        expected = {k: v for k, v in expected.items() if k not in undecided}
         got = {k: v for k, v in report.values.items() if k in expected or v is not None}
         assert got == {k: expected.get(k) for k in got}
         assert {k for k, v in expected.items() if v is not None} <= {

@@ -12,8 +12,19 @@ from .registry import Context, check, fmt
 def _equation_check(ctx: Context, check_id: str) -> None:
     status = ctx.status()
     paired: set = set()
+    reading = [e for e in ctx.equations() if e.check == check_id and status[e][0] == "reading"]
+    if reading:
+        ctx.add(
+            Severity.INFO,
+            [k for e in reading for k in e.lhs],
+            f"{len(reading)} 条等式(如{reading[0].label})用于拆分连在一起的单元格,只用于读取,不作核验",
+            message_en=f"{len(reading)} equation(s) used to split cells run together: not verified",
+        )
     for eq in (e for e in ctx.equations() if e.check == check_id):
         state, _res = status[eq]
+        if state == "reading":
+            ctx.rule(eq.keys, "unverifiable")
+            continue
         if state == "unverifiable":
             ctx.rule(eq.keys, state)
             missing = [k for k in eq.keys if ctx.values.get(k) is None]

@@ -10,6 +10,7 @@ from importlib import resources
 
 from ..equations import Equation, Localiser, equations
 from ..findings import Finding, Result, Severity
+from ..fused import SPLIT
 from ..report import Report
 
 
@@ -125,12 +126,25 @@ class Context:
             status = {}
             for eq in self.equations():
                 sides = eq.sides(self.values)
-                if sides is None:
+                if self._used_for_reading(eq):
+                    status[eq] = ("reading", 0)
+                elif sides is None:
                     status[eq] = ("unverifiable", 0)
                 else:
                     status[eq] = ("pass" if abs(sides[0] - sides[1]) < 1e-9 else "fail", sides[0] - sides[1])
             self.__dict__["_status"] = status
         return self.__dict__["_status"]
+
+    def _used_for_reading(self, eq: Equation) -> bool:
+        """An equation that split cells run together (the row's total, or a column equation that chose among a
+        row's splits) holds by construction: it was used for reading and verifies nothing."""
+        notes = [getattr(self.report.cells.get(k), "note", None) or "" for k in eq.keys]
+        if any(f"「{eq.check}」" in n for n in notes):
+            return True
+        per_row = self.__dict__.setdefault(
+            "_per_row", {e.check for t in self.template.tables for e in t.equations if e.per == "row"}
+        )
+        return eq.check in per_row and all(n.startswith(SPLIT) for n in notes)
 
     def localiser(self) -> Localiser:
         if "_localiser" not in self.__dict__:
