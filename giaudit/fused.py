@@ -287,7 +287,7 @@ def _by_columns(table: tpl.Table, reads: dict[str, Split], limit: int = 4096) ->
                 break
         else:
 
-            def value(key: str, col: int, combo) -> int:
+            def value(key: str, col: int, combo, mine=mine) -> int:
                 if key in mine:
                     return combo[mine.index(key)][col]
                 return int(reads[key].values[col])
