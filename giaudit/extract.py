@@ -171,7 +171,8 @@ def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
         key=len,
         reverse=True,
     )
-    at = re.compile(rf"(?<![(（{n}])(?=(?:第[{n}]部分|[{n}][、.．])\s*(?:{'|'.join(names)}))")
+    # 「四、政府信息公开行政复议与行政诉讼情况」: a keyword within a few characters of the numeral
+    at = re.compile(rf"(?<![(（{n}])(?=(?:第[{n}]部分|[{n}][、.．])\s*[^。;；,，\d]{{0,8}}?(?:{'|'.join(names)}))")
     out: list[Token] = []
     for tok in tokens:
         if tok.kind != PARA or len(tok.text) <= 150 or not at.search(tok.text):
@@ -677,7 +678,8 @@ def collect_prose(
     for n, (idx, num) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(tokens)
         # a heading that runs on into its text ("六、其他需要报告的事项2023年,无收取…") is that text too
-        bounds.append((num, idx if len(tokens[idx].text) > 40 else idx + 1, end))
+        runs_on = len(tokens[idx].text) > len(template.section(num).label) + 4
+        bounds.append((num, idx if runs_on else idx + 1, end))
     prose = {}
     for num, a, b in bounds:
         if num == 0 and title is not None and a <= title < b:

@@ -130,7 +130,7 @@ def read_run(raw: str, table: tpl.Table, rows: list[tpl.Row]) -> Split:
         why = "数字无法拆分为满足本行合计的各单元格" if any(s for _, s in groups) else "数字无法拆分"
     else:
         why = f"可拆分为 {len(found) if len(found) <= _MAX_CANDIDATES else '多'} 种读法,无法确定"
-    return Split(table.id, key, raw, None, tuple(found[:6]), why)
+    return Split(table.id, key, raw, None, tuple(found[:_MAX_CANDIDATES]), why)
 
 
 def _named(text: str, index: tpl.LabelIndex, table: tpl.Table) -> tuple[tpl.Row, int] | None:
@@ -207,11 +207,23 @@ def _fused_table(tok: Token, template: tpl.Template) -> tpl.Table | None:
 def _unfuse_paragraph(tok: Token, table: tpl.Table, template: tpl.Template) -> tuple[list[Token], list[Split]]:
     text = unicodedata.normalize("NFKC", tok.text)
     loc = tok.loc
+    # the heading and any prose before the table's first header word stay a paragraph
+    words = [unicodedata.normalize("NFKC", w) for w in (*table.headers, *(c.label for c in table.columns.values()))]
+    # where the header row starts: two header words in a row (the heading may name one: 「四、…行政复议与…」)
+    starts = [
+        m.start()
+        for w in words
+        for m in re.finditer(re.escape(w), text)
+        if m.start() > 0 and any(text[m.end() :].lstrip().startswith(v) for v in words)
+    ]
+    lead: list[Token] = []
+    if starts:
+        lead, text = [Token(text[: min(starts)].strip(), PARA, loc)], text[min(starts) :]
     runs = list(_RUN.finditer(text))
     if table.layout == "single_row":
         last = runs[-1]
         split = read_run(last.group(), table, list(table.rows))
-        head = [Token(text[: last.start()], PARA, loc)]
+        head = [*lead, Token(text[: last.start()], CELL, loc)]
         if split.values is None:
             return [*head, Token(last.group(), PARA, loc)], [split]
         how = Loc(loc.file, loc.line, loc.table, loc.row, loc.col, loc.page, f"{split.how}:原文「{last.group()}」")
@@ -244,7 +256,7 @@ def _unfuse_paragraph(tok: Token, table: tpl.Table, template: tpl.Template) -> t
         if labels[n] is not None and n < len(gaps) and gaps[n].strip()
     }
     _by_columns(table, reads)
-    out: list[Token] = []
+    out: list[Token] = list(lead)
     for n, piece in enumerate(texts):
         run = gaps[n].strip() if n < len(gaps) else ""
         if labels[n] is None:

@@ -35,7 +35,8 @@ def check_prose_tables(ctx: Context) -> None:
     for fact in prose_facts.facts(ctx.report.prose, ctx.template):
         cmp = prose_facts.compare(fact, ctx.values)
         if cmp.status == "unverifiable":
-            _at_least_check(ctx, fact)
+            if not _against_readings(ctx, fact):
+                _at_least_check(ctx, fact)
             continue
         if cmp.status == "agrees":
             ctx.rule(fact.keys, "pass")
@@ -98,6 +99,48 @@ def _at_least_check(ctx: Context, fact) -> None:
         expected=least,
         actual=fact.value,
     )
+
+
+def _against_readings(ctx: Context, fact) -> bool:
+    """A cell left missing because its row's digits run together and split several ways: the prose number
+    is set against every reading. When none gives it, the prose cannot be right; when some do, say so."""
+    if len(fact.keys) != 1:
+        return False
+    table_id, row_key, col = fact.keys[0].split(".")
+    split = next(
+        (s for s in ctx.report.extraction.splits if s.table == table_id and s.row == row_key and s.values is None),
+        None,
+    )
+    if split is None or not split.candidates:
+        return False
+    columns = ctx.template.table(table_id).row(row_key).columns
+    readings = "、".join("/".join(map(str, c)) for c in split.candidates[:6])
+
+    def agrees(reading) -> bool:  # the prose, set against the table as this reading would print it
+        values = {**ctx.values, **{f"{table_id}.{row_key}.{c}": v for c, v in zip(columns, reading, strict=True)}}
+        return prose_facts.compare(fact, values).status in ("agrees", "broader")
+
+    if any(agrees(c) for c in split.candidates):
+        ctx.rule(fact.keys, "unverifiable")
+        ctx.add(
+            Severity.INFO,
+            fact.keys,
+            f"正文称{fact.label}为 {fmt(fact.value)};{ctx.label(fact.keys[0])}所在行的数字「{split.raw}」连在一起,"
+            f"可有多种读法({readings}),其中有与正文相符者,无法核验。原文:「{fact.sentence}」",
+            message_en="prose agrees with one of the readings of digits run together",
+        )
+        return True
+    ctx.rule(
+        fact.keys,
+        "fail",
+        Severity(fact.severity),
+        f"正文{ctx.template.section_name(fact.section)}称{fact.label}为 {fmt(fact.value)},而{ctx.label(fact.keys[0])}"
+        f"所在行印出的数字「{split.raw}」连在一起,无论怎样拆分({readings}),该格都不会是 {fmt(fact.value)}。"
+        f"原文:「{fact.sentence}」",
+        message_en=f"prose says {fact.id} = {fmt(fact.value)}, no reading of the row's digits gives it",
+        actual=fact.value,
+    )
+    return True
 
 
 def _claim_check(ctx: Context, claim) -> None:
