@@ -106,7 +106,7 @@ def _against_readings(ctx: Context, fact) -> bool:
     is set against every reading. When none gives it, the prose cannot be right; when some do, say so."""
     if len(fact.keys) != 1:
         return False
-    table_id, row_key, col = fact.keys[0].split(".")
+    table_id, row_key, _ = fact.keys[0].split(".")
     split = next(
         (s for s in ctx.report.extraction.splits if s.table == table_id and s.row == row_key and s.values is None),
         None,
