@@ -188,41 +188,47 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> tuple[dict[int
 
     A heading is known by its numbered title: the section's own title, wherever it stands and
     whatever number it is printed with, or the numeral and one of the section's keywords.
-    Markdown marks before it ("## 二、…") are ignored.
+    Markdown marks before it ("## 二、…") are ignored. Top-level headings ("二、", "第二部分") are
+    found first; a "(四)…" line stands for a section only where no top-level heading was found and
+    it fits in order between the sections that were ("(四)…行政复议…" inside 总体情况 is not 四).
     """
+    heading, numerals = _heading_pattern(template)
     found: dict[int, int] = {}
     printed: dict[int, str] = {}
-    last = 0
+    for parenthesized in (False, True):
+        for i, number, numeral in _headings(tokens, template, heading, numerals, parenthesized):
+            if number in found:
+                continue
+            before = [j for n, j in found.items() if n < number]
+            after = [j for n, j in found.items() if n > number]
+            if (before and i <= max(before)) or (after and i >= min(after)):
+                continue
+            found[number] = i
+            if numerals[numeral] != number:
+                printed[number] = numeral
+    return dict(sorted(found.items())), printed
+
+
+def _headings(tokens, template: tpl.Template, heading, numerals, parenthesized: bool):
+    """(token index, section, printed numeral) of each heading line of one kind, in reading order."""
     keywords = {s.number: s.keywords for s in template.sections}
     titles = {s.number: tpl.core(s.label) for s in template.sections}
-    heading, numerals = _heading_pattern(template)
     for i, tok in enumerate(tokens):
         if tok.kind != PARA:
             continue
         text = _MARKS.sub("", tok.text)
         m = heading.match(text)
-        if m is None:
+        if m is None or (m.group(3) is not None) != parenthesized:
             continue
         numeral = m.group(1) or m.group(2) or m.group(3)
         number = numerals[numeral]
         head = tpl.core(text[:60])[:40]
-        # A top-level numbered title ("一、…", "第一部分…", not "(一)…") that is the section's own title names the
-        # section even when it runs on into the text (a body scraped as one line) or carries the wrong number.
-        top_level = m.group(3) is None
-        by_title = [n for n, t in titles.items() if head.startswith(t)] if top_level else []
+        # the section's own title names it even when it runs on into the text or carries the wrong number
+        by_title = [n for n, t in titles.items() if head.startswith(t)] if not parenthesized else []
         if by_title:
-            section = by_title[0]
+            yield i, by_title[0], numeral
         elif any(k in tpl.normalize(text)[: 30 if len(tok.text) <= 120 else 12] for k in keywords[number]):
-            section = number
-        else:
-            continue
-        if section <= last or section in found:
-            continue
-        found[section] = i
-        last = section
-        if section != number:
-            printed[section] = numeral
-    return found, printed
+            yield i, number, numeral
 
 
 def unheaded_sections(tokens: list[Token], template: tpl.Template, found: dict[int, int]) -> dict[int, int]:

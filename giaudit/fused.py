@@ -26,8 +26,8 @@ from . import template as tpl
 from .document import BREAK, CELL, PARA, Loc, Token
 
 SPLIT = "按本行合计拆分"
-BY_DIGIT = "单元格连在一起,每格一位数字"  # a row with no equation whose digits are as many as its cells
-_RUN = re.compile(r"\d(?:[\d ]*\d)?(?:\.\d+)?")
+BY_DIGIT = "单元格连在一起,按唯一可能的读法拆分"  # a row with no equation whose digits allow one reading only
+_RUN = re.compile(r"\d(?:[\d -]*\d)?(?:\.\d+)?")  # "35-15": 35 and -15 (a decrease in the 2019 form)
 _ENUM = re.compile(r"^(\d{1,2})[.、．]")
 _MAX_PART = 7  # digits in one cell at most (a count of requests, decisions…)
 _MAX_CANDIDATES = 200  # a run that splits more ways than this is left unread at once
@@ -64,16 +64,17 @@ def splits(digits: str, groups: list[tuple[int, bool]], limit: int = _MAX_CANDID
     n = len(digits)
 
     def parts(i: int, k: int):
-        """Ways to cut k cells off digits[i:], each as (cells, next index)."""
+        """Ways to cut k cells off digits[i:], each as (cells, next index); a "-" starts a negative cell."""
         if k == 0:
             yield (), i
             return
-        for j in range(i + 1, min(n, i + _MAX_PART) + 1):
-            piece = digits[i:j]
-            if len(piece) > 1 and piece[0] == "0":
+        sign, start = (-1, i + 1) if i < n and digits[i] == "-" else (1, i)
+        for j in range(start + 1, min(n, start + _MAX_PART) + 1):
+            piece = digits[start:j]
+            if "-" in piece or (len(piece) > 1 and piece[0] == "0"):
                 break
             for rest, end in parts(j, k - 1):
-                yield (int(piece), *rest), end
+                yield (sign * int(piece), *rest), end
 
     def rec(g: int, i: int, acc: tuple[int, ...]) -> None:
         if len(out) > limit:
@@ -110,7 +111,7 @@ def read_run(raw: str, table: tpl.Table, rows: list[tpl.Row]) -> Split:
     key = rows[0].key if len(rows) == 1 else "+".join(r.key for r in rows)
     if sum(len(r.columns) for r in rows) == 1:  # one cell: the run is its value (an amount may have decimals)
         return Split(table.id, key, raw, (digits,), ())
-    if not digits.isdigit():
+    if not digits.replace("-", "").isdigit():
         return Split(table.id, key, raw, None, (), "含小数点的数字无法拆分")
     spaces, pos = set(), 0
     for ch in raw.strip():
@@ -119,7 +120,8 @@ def read_run(raw: str, table: tpl.Table, rows: list[tpl.Row]) -> Split:
         else:
             pos += 1
     groups = _groups(table, rows)
-    found = splits(digits, groups)
+    signed = [table.columns[c].signed for r in rows for c in r.columns]
+    found = [c for c in splits(digits, groups) if all(v >= 0 or ok for v, ok in zip(c, signed, strict=True))]
     if spaces:  # spaces are boundaries where some reading has them all
         spaced = [c for c in found if spaces <= _boundaries(c)]
         found = spaced or found

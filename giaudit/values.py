@@ -18,7 +18,7 @@ MISSING = "missing"
 
 _MISSING = re.compile(r"^(?:[/\\\-—–―─‐‑‒−~_·.…\s]+|无|暂无|空|空白|n/?a|null|none)$", re.IGNORECASE)
 _NUMBER = re.compile(
-    r"^(?P<sign>[+\-−]|减少?|增加?)?\s*"
+    r"^(?P<sign>[+\-−]{1,2}|减少?|增加?)?\s*"  # "--253": a doubled sign is still the sign
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
     r"(?P<unit>万元|亿元|元|件|个|项|条|次|宗|人次)?$"
 )

@@ -104,7 +104,7 @@ def _at_least_check(ctx: Context, fact) -> None:
 def _against_readings(ctx: Context, fact) -> bool:
     """A cell left missing because its row's digits run together and split several ways: the prose number
     is set against every reading. When none gives it, the prose cannot be right; when some do, say so."""
-    if len(fact.keys) != 1:
+    if len(fact.keys) != 1 or fact.keys[0] not in ctx.report.cells:  # not a cell of this report's form
         return False
     table_id, row_key, _ = fact.keys[0].split(".")
     split = next(

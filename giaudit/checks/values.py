@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..extract import form_position
 from ..findings import Severity
 from .registry import Context, check
@@ -14,6 +16,15 @@ def check_plausibility(ctx: Context) -> None:
         if cell.value is None:
             continue
         _, row, column = template.spec(key)
+        sign = (cell.raw or "").lstrip()[:1]
+        if sign in "+＋" and sign and not column.signed:
+            ctx.add(
+                Severity.WARNING,
+                [key],
+                f"{ctx.quote(key)}:该栏为件数,不应带正负号(增减数另有一栏)",
+                message_en="a signed number in a count column",
+                actual=cell.value,
+            )
         if column.kind == "count" and not isinstance(cell.value, int):
             ctx.add(
                 Severity.ERROR,
@@ -111,6 +122,14 @@ def check_hygiene(ctx: Context) -> None:
             blank.setdefault(table_id, []).append(key)
         else:
             absent.setdefault(table_id, {}).setdefault(row_key, []).append(key)
+    odd = [k for k, c in ctx.report.cells.items() if c.value is not None and re.match(r"\s*[-−+]{2}", c.raw or "")]
+    if odd:  # "--253": read with one sign, but printed wrong
+        ctx.add(
+            Severity.WARNING,
+            odd,
+            "、".join(ctx.quote(k) for k in odd) + ":正负号重复,按一个符号读取,请核实",
+            message_en="a doubled sign",
+        )
     for table_id, keys in blank.items():
         table = template.table(table_id)
         cells = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..document import BREAK, CELL, PARA, Document, Loc, Token
+from ..values import parse_value
 from . import register
 
 _PIPES = "|｜"
@@ -30,12 +31,20 @@ def read_text(text: str, name: str = "<text>") -> Document:
     add = tokens.append
     lines = text.splitlines()
     separators = _pipe_lines_separate_cells(lines)
+    blank_cells = _blank_lines_are_cells(lines)
     previous_pipe = False
+    gap = 0
     for lineno, line in enumerate(lines, 1):
         s = line.strip()
         if not s:
+            gap += 1
             continue
         loc = Loc(name, lineno)
+        if blank_cells and gap > 1 and len(s) <= 16 and parse_value(s) is not None and tokens:
+            # one cell a paragraph, one blank line between: each blank line more is an empty cell before this one
+            for _ in range(gap - 1):
+                add(Token("", CELL, loc))
+        gap = 0
         if s[-1] == "|" and s.count("|") == 1 and len(s) > 1 and "｜" not in s:
             add(Token(s[:-1].rstrip(), CELL, loc))  # "17 |": one cell per line, the commonest form
             previous_pipe = False
@@ -71,6 +80,9 @@ def read_text(text: str, name: str = "<text>") -> Document:
                 add(Token(part.strip(), CELL, loc))
             add(Token("", BREAK, loc))
             continue
+        if len(s) <= 16 and (v := parse_value(s)) is not None and not v.missing:  # "减少8", "251000元": one cell
+            add(Token(s, CELL, loc))
+            continue
         cells = split_value_line(s)
         if cells is not None:
             for c in cells[0]:
@@ -100,6 +112,22 @@ def split_value_line(s: str) -> tuple[list[str], bool] | None:
         return None
     values = _SPACE.split(m["values"].strip())
     return ([label, *values] if label else values), bool(label)
+
+
+def _blank_lines_are_cells(lines: list[str]) -> bool:
+    """True for pages that print one cell a paragraph with exactly one blank line between: there, a longer run of
+    blank lines before a value holds empty cells (a blank 自然人 cell, say)."""
+    gaps: dict[int, int] = {}
+    gap, short = 0, 0
+    for line in lines:
+        if line.strip():
+            if gap:
+                gaps[gap] = gaps.get(gap, 0) + 1
+            gap = 0
+            short += len(line.strip()) <= 16
+        else:
+            gap += 1
+    return bool(gaps) and max(gaps, key=gaps.get) == 1 and short > 60 and gaps.get(1, 0) > 0.8 * sum(gaps.values())
 
 
 def _pipe_lines_separate_cells(lines: list[str]) -> bool:
