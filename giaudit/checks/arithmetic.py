@@ -136,6 +136,31 @@ def check_t3_balance(ctx: Context) -> None:
 @check("t3.row_total", severity=Severity.ERROR, reads=["t3.<row>.*"])
 def check_t3_row_total(ctx: Context) -> None:
     _equation_check(ctx, "t3.row_total")
+    _unsplittable(ctx, "t3.row_total")
+
+
+def _unsplittable(ctx: Context, check_id: str) -> None:
+    """A row whose digits run together and admit no split that adds up: the printed numbers cannot add up."""
+    for split in ctx.report.extraction.splits:
+        table = ctx.template.table(split.table)
+        if (
+            split.values is not None
+            or split.candidates
+            or not any(e.check == check_id and e.per == "row" for e in table.equations)
+        ):
+            continue
+        rows = [table.row(r) for r in split.row.split("+")]
+        keys = [f"{table.id}.{r.key}.{c}" for r in rows for c in r.columns]
+        names = "、".join(f"「{r.label}」" for r in rows)
+        ctx.rule(
+            keys,
+            "fail",
+            Severity.ERROR,
+            f"{table.title}{names}行印出的数字「{split.raw}」连在一起,无论怎样拆分都不能使总计等于各项之和:"
+            "印出的数字本身不能自洽",
+            message_en="digits run together that no split makes add up",
+            source=ctx.source(keys) or ctx.report.meta.source,
+        )
 
 
 @check("t3.outcome_total", severity=Severity.ERROR, reads=["t3.@outcomes.<column>", "t3.total_processed.*"])
@@ -147,3 +172,4 @@ def check_t3_outcome_total(ctx: Context) -> None:
 @check("t4.block_total", severity=Severity.ERROR, reads=["t4.*"])
 def check_t4_block_total(ctx: Context) -> None:
     _equation_check(ctx, "t4.block_total")
+    _unsplittable(ctx, "t4.block_total")
