@@ -44,8 +44,33 @@ def score_tree(tree: Path) -> dict:
     return json.loads(out.stdout)
 
 
+_LAYOUTS = (
+    ("markdown", "Markdown"),
+    ("pdf-to-markdown", "Markdown"),
+    ("paragraph", "one cell a paragraph"),
+    ("one table cell per line", "one cell a line"),
+    ("one cell per line", "one cell a line"),
+    ("cell per line", "one cell a line"),
+    ("row per line", "one row a line"),
+    ("table row per line", "one row a line"),
+    ("javascript", "HTML in a script"),
+    ("pdf text layer", "PDF text"),
+    ("traditional", "one cell a line"),
+)
+
+
+def _layout(g: dict, path: Path) -> str:
+    if path.suffix in (".html", ".pdf", ".docx"):
+        return {".html": "HTML page", ".pdf": "PDF", ".docx": "Word"}[path.suffix]
+    if g.get("cells_run_together"):
+        return "cells run together"
+    text = g.get("layout", "").lower()
+    return next((name for word, name in _LAYOUTS if word in text), "other text")
+
+
 def cells() -> dict[str, list[int]]:
-    """(right, all) cells per layout kind and format, over every form of every readable report."""
+    """(right, all) cells per layout and format, over every form of every report; cells that a text whose cells
+    run together cannot fix (``ambiguous``) are counted apart: they must come out missing."""
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "tests"))
     import truth
@@ -55,18 +80,21 @@ def cells() -> dict[str, list[int]]:
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for stem in truth.stems():
         g = truth.golden(stem)
-        expected = g["expected"]
-        for path in truth.documents(stem) or []:
+        for path in truth.documents(stem):
             report = giaudit.read(path)
-            keys = set(expected) | {k for k, v in report.values.items() if v is not None}
+            undecided = set(g.get("ambiguous", ())) if path.suffix == ".txt" else set()
+            expected = {k: v for k, v in g["expected"].items() if k not in undecided}
+            keys = (set(expected) | {k for k, v in report.values.items() if v is not None}) - undecided
             right = sum(report.values.get(k) == expected.get(k) for k in keys)
-            fused = not g.get("readable", True) and path.suffix not in g.get("readable_forms", ())
-            kind = (
-                "cells run together" if fused else {"txt": "text", "md": "text"}.get(path.suffix[1:], path.suffix[1:])
-            )
-            for name in (f"{kind}, {g['format']} format", f"all, {g['format']} format", "all"):
+            damaged = not g.get("readable", True) and path.suffix not in g.get("readable_forms", ())
+            kind = "garbled PDF-to-Markdown" if damaged else _layout(g, path)
+            for name in (f"{kind}, {g['format']}", f"all, {g['format']}", "all"):
                 tally[name][0] += right
                 tally[name][1] += len(keys)
+            if undecided:
+                left = sum(report.values.get(k) is None for k in undecided)
+                tally["cells run together: undecidable, left missing"][0] += left
+                tally["cells run together: undecidable, left missing"][1] += len(undecided)
     return dict(tally)
 
 
@@ -81,6 +109,14 @@ NOTES = """
   4 of 4 errors and warnings true, 2 of 4 real faults reported. One miss showed the level rule (规章 from a
   township) was declared for the 2021 form only; it now holds for the 2019 form too (a general fix, but the
   hold-out is no longer blind to it). The other miss is a report whose cells run together (issue 11).
+- The second hold-out set (nine reports, three real faults, mostly 平潭 department reports whose cells run
+  together) was scored blind once after issue 11's reader for cells run together was written: 5 of 11 errors
+  and warnings true, 0 of 3 faults reported, cells 95.0 % right. What it showed was fixed in general (a
+  heading with a few words before its keyword; where a fused table's header row starts; a heading that runs on
+  into its prose; 「现行有效件数424件」; prose set against every reading of a fused row), so the figures above
+  are after those fixes and that set is no longer blind either.
+- Fourteen 2019-format reports from sites the project had not seen (issue 11) were scored blind when added:
+  cells 91.9 % right, 17 of 21 findings true, 4 of 8 faults reported. They are part of the dev set now.
 - Faults the audit does not look for are kept in the truth set and count as missed: a breakdown without
   「其中」 (shanghai-bangongting-2019: 805 answered, parts listed add to 716) and two passages of prose that give
   different counts for one channel (yangling-shenjiju-2022).
@@ -128,9 +164,10 @@ def render(now: dict, before: dict | None, rev: str | None, cell_tally: dict) ->
         "## Cells: is every printed value read exactly?",
         "",
         "Every cell a golden file holds, and every value the reader returns, over every form of every report",
-        "(text, HTML, PDF, DOCX); a printed blank must come out missing. *Cells run together* are the scraped",
-        "texts whose table cells fuse; *garbled PDF-to-Markdown* are conversions that lost rows' labels or cells",
-        "(both `readable: false`).",
+        "(text, HTML, PDF, DOCX); a printed blank must come out missing. *Cells run together*: scraped texts",
+        "whose table cells fuse (`801000081`); their cells whose digits split more than one way (a row of table",
+        "二, which has no equation) must come out missing and are counted apart. *Garbled PDF-to-Markdown*:",
+        "conversions that lost rows' labels or cells (`readable: false`).",
         "",
         "| layout, format | cells | right | accuracy |",
         "|---|---:|---:|---:|",
