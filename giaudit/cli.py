@@ -202,7 +202,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if args.json:
         _print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     elif args.csv:
-        _print(report.tidy.to_csv(index=False).rstrip("\n"))
+        from .sheets import safe_frame
+
+        _print(safe_frame(report.tidy).to_csv(index=False).rstrip("\n"))
     elif args.explain:
         with pd.option_context("display.max_rows", None, "display.max_colwidth", 40, "display.width", 200):
             _print(report.explain().to_string(index=False))

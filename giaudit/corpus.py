@@ -42,6 +42,7 @@ from .findings import FIELDS as FINDING_FIELDS
 from .findings import ROW_FIELDS
 from .meta import normalize_agency
 from .report import VALUE_FIELDS as REPORT_VALUE_FIELDS
+from .sheets import safe_cell
 
 CACHE_VERSION = "2"
 BATCH = 256
@@ -174,7 +175,7 @@ def _executor_map(paths: list[str], names: list[str], workers: int | None, sched
         return map(process_file, paths, names)
     if scheduler:
         return _dask_map(paths, names, scheduler)
-    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count())
+    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=_die_with_parent)
     chunk = max(1, min(64, len(paths) // ((workers or os.cpu_count() or 1) * 8)))
 
     def results():
@@ -182,6 +183,17 @@ def _executor_map(paths: list[str], names: list[str], workers: int | None, sched
             yield from pool.map(process_file, paths, names, chunksize=chunk)
 
     return results()
+
+
+def _die_with_parent() -> None:
+    """A worker ends when its parent does (killed, say), instead of reading on for minutes (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _dask_map(paths: list[str], names: list[str], scheduler) -> Iterator[FileResult]:
@@ -215,7 +227,12 @@ def code_fingerprint() -> str:
 
 
 class _Cache:
-    """OUT/.cache: results by content hash, and each path's (size, mtime, hash) to skip hashing it again."""
+    """OUT/.cache: results by content hash, and each path's (size, mtime, hash) to skip hashing it again.
+
+    The manifest is a journal: one JSON line a result, written as the result arrives, so a run that is killed
+    (kill -9, a power cut) leaves every finished file reusable; a torn last line is ignored. A finished run
+    rewrites it compactly.
+    """
 
     def __init__(self, out: Path) -> None:
         # results depend on giaudit's code and templates too: a new version starts a new cache
@@ -224,33 +241,49 @@ class _Cache:
         for old in self.dir.parent.iterdir():
             if old != self.dir and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
-        self.manifest_path = self.dir / "manifest.json"
+        self.manifest_path = self.dir / "manifest.jsonl"
+        self.manifest: dict[str, list] = {}
         try:
-            self.manifest = json.loads(self.manifest_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            self.manifest = {}
+            for line in self.manifest_path.read_text("utf-8").splitlines():
+                try:
+                    path, entry = json.loads(line)
+                except (ValueError, TypeError):
+                    continue  # a line torn by a kill
+                self.manifest[path] = entry
+        except OSError:
+            pass
+        self._journal = open(self.manifest_path, "a", encoding="utf-8")  # closed in save()
 
-    def known(self, path: Path) -> FileResult | None:
+    def known(self, path: Path) -> str | None:
+        """The content hash of a file whose result is cached and still current (the result is loaded later)."""
         st = path.stat()
         entry = self.manifest.get(str(path))
-        if not entry or entry[:2] != [st.st_size, st.st_mtime_ns]:
+        if not entry or entry[:2] != [st.st_size, st.st_mtime_ns] or not (self.dir / f"{entry[2]}.pkl").exists():
             return None
+        return entry[2]
+
+    def load(self, sha: str) -> FileResult | None:
         try:
-            return pickle.loads((self.dir / f"{entry[2]}.pkl").read_bytes())
-        except (OSError, pickle.PickleError, EOFError):
+            return pickle.loads((self.dir / f"{sha}.pkl").read_bytes())
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
             return None
 
     def store(self, path: Path, result: FileResult) -> None:
         if not result.sha256:
             return
         st = path.stat()
-        self.manifest[str(path)] = [st.st_size, st.st_mtime_ns, result.sha256]
+        entry = [st.st_size, st.st_mtime_ns, result.sha256]
         target = self.dir / f"{result.sha256}.pkl"
         if not target.exists():
             _atomic_bytes(target, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        self.manifest[str(path)] = entry
+        self._journal.write(json.dumps([str(path), entry]) + "\n")
+        self._journal.flush()
 
     def save(self) -> None:
-        _atomic_bytes(self.manifest_path, json.dumps(self.manifest).encode())
+        self._journal.close()
+        lines = "".join(json.dumps([p, e]) + "\n" for p, e in self.manifest.items())
+        _atomic_bytes(self.manifest_path, lines.encode())
 
 
 def _atomic_bytes(path: Path, data: bytes) -> None:
@@ -297,25 +330,38 @@ def run(
 
         raise UnreadableInput(str(root), "holds no report files (.txt, .html, .pdf, .docx, .doc)", "check the folder")
     out.mkdir(parents=True, exist_ok=True)
+    lock = _lock(out)
+    try:
+        return _run_locked(root, out, files, pa, pq, workers, scheduler, agency_map, progress)
+    finally:
+        lock.close()
+
+
+def _run_locked(root: Path, out: Path, files: list[Path], pa, pq, workers, scheduler, agency_map, progress) -> RunStats:
     cache = _Cache(out)
     stats = RunStats(files=len(files))
-    cached = {p: cache.known(p) for p in files}
+    cached = {p: cache.known(p) for p in files}  # content hashes only: results are loaded one at a time
     todo = [p for p in files if cached[p] is None]
     stats.cached = len(files) - len(todo)
     fresh = _executor_map([str(p) for p in todo], [str(p.relative_to(root)) for p in todo], workers, scheduler)
     bar = _progress(len(files), progress)
 
-    tmp = {
-        name: out / f".tmp-{name}" for name in ("values.parquet", "findings.parquet", "reports.parquet", "errors.csv")
+    tmp = {  # names of this run's own: another run into OUT is refused by the lock, but never shares them
+        name: out / f".tmp-{os.getpid()}-{name}"
+        for name in ("values.parquet", "findings.parquet", "reports.parquet", "errors.csv")
     }
-    values_w = pq.ParquetWriter(tmp["values.parquet"], _values_schema(pa))
-    findings_w = pq.ParquetWriter(tmp["findings.parquet"], _findings_schema(pa))
+    written = [0, 0]  # value and finding rows
     summaries, errors = [], []
     crossing: dict[str, list[tuple]] = {}  # the few cells the cross-year check reads, per report
     vbatch, fbatch = [], []
+    values_w = findings_w = None
     try:
+        values_w = pq.ParquetWriter(tmp["values.parquet"], _values_schema(pa))
+        findings_w = pq.ParquetWriter(tmp["findings.parquet"], _findings_schema(pa))
         for path in files:
-            result = cached[path]
+            result = cache.load(cached[path]) if cached[path] else None
+            if cached[path] and result is None:  # a cache file gone bad: read the report again
+                result = process_file(str(path), str(path.relative_to(root)))
             if result is None:
                 result = next(fresh)
                 cache.store(path, result)
@@ -344,8 +390,8 @@ def run(
                 for row in result.findings
             )
             if len(vbatch) > BATCH * 200:
-                _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
-                _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
+                written[0] += _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
+                written[1] += _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
         bar.close()
         # consecutive years of one agency: the cross-year checks
         keys = agency_keys([s["agency"] for s in summaries], read_agency_map(agency_map))
@@ -354,21 +400,74 @@ def run(
         for this, last in _consecutive(summaries):
             stats.pairs += 1
             fbatch.extend(_cross_year_rows(this, last, crossing))
-        _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
-        _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
-    finally:
+        written[0] += _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
+        written[1] += _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
         values_w.close()
         findings_w.close()
+        values_w = findings_w = None
+        _write_reports(pa, pq, summaries, tmp["reports.parquet"])
+        with open(tmp["errors.csv"], "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["path", "reason"])
+            w.writerows([safe_cell(p), safe_cell(r)] for p, r in errors)
+        _check_written(
+            pq, tmp, {"values.parquet": written[0], "findings.parquet": written[1], "reports.parquet": len(summaries)}
+        )
+        for name, path in tmp.items():
+            os.replace(path, out / name)
+    finally:
+        for writer in (values_w, findings_w):  # still open: the run failed before it closed them
+            if writer is not None:
+                writer.close()
+        for path in tmp.values():  # a failed run leaves the previous outputs whole and no debris
+            if path.exists():
+                path.unlink()
         cache.save()
-    _write_reports(pa, pq, summaries, tmp["reports.parquet"])
-    with open(tmp["errors.csv"], "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["path", "reason"])
-        w.writerows(errors)
-    for name, path in tmp.items():
-        os.replace(path, out / name)
     stats.reports, stats.errors = len(summaries), len(errors)
     return stats
+
+
+def _check_written(pq, tmp: dict[str, Path], rows: dict[str, int]) -> None:
+    """Read back what this run wrote before it replaces anything: a file that does not read, or holds another
+    number of rows than were written, fails the run (and the previous outputs stay)."""
+    from .errors import UnreadableInput
+
+    for name, expected in rows.items():
+        try:
+            found = pq.read_metadata(tmp[name]).num_rows
+        except Exception as exc:
+            raise UnreadableInput(str(tmp[name]), f"was written but does not read back ({exc})", "run again") from exc
+        if found != expected:
+            raise UnreadableInput(str(tmp[name]), f"holds {found} rows, {expected} were written", "run again")
+
+
+def _lock(out: Path):
+    """Hold OUT/.lock for the run: a second run into the same folder is refused, naming the process that holds it."""
+    fh = open(out / ".lock", "a+", encoding="utf-8")  # held for the run
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks on this system: go on unlocked
+        return fh
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        fh.seek(0)
+        holder = fh.read().strip() or "?"
+        fh.close()
+        from .errors import UnreadableInput
+
+        raise UnreadableInput(
+            str(out),
+            f"is in use by another giaudit corpus run (process {holder})",
+            "wait for it to finish, or write to another folder with -o",
+        ) from exc
+    fh.seek(0)
+    fh.truncate()
+    fh.write(str(os.getpid()))
+    fh.flush()
+    for old in out.glob(".tmp-*"):  # debris of a run that was killed: the lock says none is running
+        old.unlink(missing_ok=True)
+    return fh
 
 
 def _consecutive(summaries: list[dict]) -> Iterator[tuple[dict, dict]]:
@@ -429,9 +528,11 @@ def _findings_schema(pa):
     return _arrow(pa, FINDING_SCHEMA)
 
 
-def _flush(pa, writer, fields: list[str], rows: list[tuple], schema) -> None:
+def _flush(pa, writer, fields: list[str], rows: list[tuple], schema) -> int:
+    """Write a batch of rows; how many were written."""
+    n = len(rows)
     if not rows:
-        return
+        return 0
     columns = list(zip(*rows, strict=True))
     arrays = []
     for name, col in zip(fields, columns, strict=True):
@@ -443,6 +544,7 @@ def _flush(pa, writer, fields: list[str], rows: list[tuple], schema) -> None:
         arrays.append(pa.array(col, type=typ))
     writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
     rows.clear()
+    return n
 
 
 def _write_reports(pa, pq, summaries: list[dict], path: Path) -> None:

@@ -571,21 +571,33 @@ def _fill_gaps(tokens, parsed, table: tpl.Table, matches: list[RowMatch], warnin
 
 
 def _best_chain(cands: list[_Candidate]) -> list[_Candidate]:
-    """Longest chain increasing in template order and in reading order, without overlap."""
+    """Longest chain increasing in template order and in reading order, without overlap.
+
+    Candidates are taken in reading order; a candidate joins the best chain among those that end before
+    its label and stand earlier in the template. Those chains are kept per template row as they finish,
+    so each candidate looks at no more than the template's rows: linear in the document, not quadratic.
+    """
     if not cands:
         return []
     cands = sorted(cands, key=lambda c: (c.label, c.order))
-    score = [0.0] * len(cands)
-    back = [-1] * len(cands)
+    n = len(cands)
+    by_end = sorted(range(n), key=lambda i: cands[i].end)
+    score = [0.0] * n
+    back = [-1] * n
+    finished: dict[int, tuple[float, int]] = {}  # template order -> (score, -index) of the best chain ending there
+    ptr = 0
     for b, cb in enumerate(cands):
+        while ptr < n and cands[by_end[ptr]].end < cb.label:
+            a = by_end[ptr]
+            ptr += 1
+            key = (score[a], -a)
+            if cands[a].order not in finished or key > finished[cands[a].order]:
+                finished[cands[a].order] = key
         own = 1.0 if cb.note is None else 0.9
-        score[b] = own
-        for a in range(b):
-            ca = cands[a]
-            if ca.order < cb.order and ca.end < cb.label and score[a] + own > score[b]:
-                score[b] = score[a] + own
-                back[b] = a
-    best = max(range(len(cands)), key=lambda b: (score[b], -b))
+        before = max((v for o, v in finished.items() if o < cb.order), default=None)
+        score[b] = own + (before[0] if before else 0.0)
+        back[b] = -before[1] if before else -1
+    best = max(range(n), key=lambda b: (score[b], -b))
     chain = []
     while best != -1:
         chain.append(cands[best])
@@ -655,6 +667,12 @@ def build_cells(
                 idx = m.values[n]
                 p = parsed[idx]
                 value = p.number
+                if isinstance(value, int) and abs(value) > _LARGEST:  # beyond any count: kept as printed, unread
+                    warnings.append(
+                        f"{key}: 「{tokens[idx].text}」过大,不是可能的件数,按无法读取处理 ({tokens[idx].loc})"
+                    )
+                    cells[key] = Cell(key, None, tokens[idx].text, p.unit, tokens[idx].loc, label_loc, "数值过大")
+                    continue
                 if column.kind == "count" and isinstance(value, float):
                     if value.is_integer():
                         value = int(value)
@@ -791,6 +809,8 @@ def _split_warnings(template: tpl.Template, splits: list[Split]) -> list[str]:
             )
     return out
 
+
+_LARGEST = 2**63 - 1  # a count beyond int64 is no count (and would not fit the tables' Int64 columns)
 
 _FUSED = "标签已印出,但其数值未能与之对应(单元格连在一起,或数值个数不符)"
 

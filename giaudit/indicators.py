@@ -38,7 +38,12 @@ def compute(values: dict, template: tpl.Template | None = None):
         num, den, value = _ratio(template, ind, values)
         rows.append((ind.key, ind.label, ind.label_en, ind.formula, num, den, value))
     df = pd.DataFrame(rows, columns=["indicator", "label", "label_en", "formula", "numerator", "denominator", "value"])
-    df["numerator"] = pd.array(df["numerator"].tolist(), dtype="Int64")
-    df["denominator"] = pd.array(df["denominator"].tolist(), dtype="Int64")
+    for col in ("numerator", "denominator"):  # counts; a decimal printed in a count cell keeps them Float64
+        vals = df[col].tolist()
+        whole = all(v is None or float(v).is_integer() for v in vals)
+        df[col] = pd.array(
+            [None if v is None else (int(v) if whole else float(v)) for v in vals],
+            dtype="Int64" if whole else "Float64",
+        )
     df["value"] = pd.array(df["value"].tolist(), dtype="Float64")
     return df

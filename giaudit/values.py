@@ -18,11 +18,17 @@ MISSING = "missing"
 
 _MISSING = re.compile(r"^(?:[/\\\-—–―─‐‑‒−~_·.…\s]+|无|暂无|空|空白|n/?a|null|none)$", re.IGNORECASE)
 _NUMBER = re.compile(
-    r"^(?P<sign>[+\-−]{1,2}|减少?|增加?)?\s*"  # "--253": a doubled sign is still the sign
+    r"(?a)^(?P<sign>[+\-−]{1,2}|减少?|增加?)?\s*"  # "--253": a doubled sign is still the sign
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
     r"(?P<unit>万元|亿元|元|件|个|项|条|次|宗|人次)?$"
 )
 _SPACES = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # zero-width marks around a number
+_MARKS = ("<super>", "<sub>", "<circle>")  # 5², ①: a footnote mark or an enumerator, never a count
+
+
+def _marked(text: str) -> bool:
+    return any(unicodedata.decomposition(ch).startswith(_MARKS) for ch in text if not ch.isascii())
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +60,13 @@ def parse_value(raw: str) -> Parsed | None:
     if text.isdigit() and text.isascii():
         return Parsed(NUMBER, int(text))
     if not text.isascii():
+        text = _INVISIBLE.sub("", text).strip()
+        if _marked(text):  # refused: "5²" is not 52, "①" is not 1
+            return None
+        # full-width and mathematical digits are digits; other scripts' digits (०, ٣) are refused below
         text = unicodedata.normalize("NFKC", text).strip()
+        if not text:
+            return MISSING_VALUE
     if _MISSING.match(text):
         return MISSING_VALUE
     m = _NUMBER.match(text)

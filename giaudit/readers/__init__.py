@@ -44,7 +44,9 @@ def suffixes() -> frozenset[str]:
 
 
 _TRADITIONAL = re.compile("[開資訊請處總計報與機關規範條數務會為執網單號項結轉複議訴訟維糾審實]")
-_HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta|tr|td)[\s>/]", re.I)
+_HTML_SNIFF = re.compile(rb"<(?:html|head|body|table|div|p|meta|tr|td|br|span)[\s>/]", re.I)
+MAX_BYTES = 200 * 2**20  # no annual report comes near this; a file this large is something else
+_DECLARATIONS = re.compile(rb"^\s*(?:<!doctype[^>]*>|<\?xml[^>]*\?>)\s*", re.I)
 _TABLE_MARKUP = re.compile(rb"<table[\s>].*?<t[dh][\s>]", re.I | re.S)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 
@@ -92,15 +94,30 @@ def _resolve(source) -> tuple[str, bytes | None, str | None]:
     if "\n" in source or "<" in source or len(source) > 1024:
         return "<text>", None, source
     path = Path(source)
-    if path.exists() or path.suffix.lower() in suffixes():
+    try:
+        exists = path.exists()
+    except (OSError, ValueError):  # a name too long for a path, or a NUL in it: report text, not a path
+        return "<text>", None, source
+    if exists or path.suffix.lower() in suffixes():
         return _read_path(path)
     return "<text>", None, source
 
 
 def _read_path(path: Path) -> tuple[str, bytes, None]:
     name = str(path)
-    if not path.exists():
-        raise UnreadableInput(name, "no such file", "check the path")
+    shown = name if len(name) <= 120 else name[:60] + "…" + name[-40:]
+    try:
+        if not path.exists():
+            raise UnreadableInput(shown, "no such file", "check the path")
+        size = path.stat().st_size
+    except OSError as exc:  # ENAMETOOLONG and kin
+        raise UnreadableInput(shown, f"cannot be opened ({exc.strerror})", "check the path") from exc
+    if size > MAX_BYTES:
+        raise UnreadableInput(
+            shown,
+            f"is {size / 2**20:.0f} MB, larger than any report (limit {MAX_BYTES // 2**20} MB)",
+            "give the report itself, not an archive or a dump",
+        )
     if path.is_dir():
         raise UnreadableInput(name, "is a folder, not a report", "use 'giaudit corpus' for folders")
     try:
@@ -110,6 +127,9 @@ def _read_path(path: Path) -> tuple[str, bytes, None]:
 
 
 def _looks_like_html(head: bytes) -> bool:
+    """Markup of a page: a DOCTYPE or XML declaration alone, before plain text, does not make it one."""
+    while (m := _DECLARATIONS.match(head)) is not None and m.end():
+        head = head[m.end() :]
     return bool(_HTML_SNIFF.search(head))
 
 
@@ -125,7 +145,7 @@ def _sniff(data: bytes, name: str) -> str:
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
         raise UnreadableInput(name, "is an image, not text", "a scanned report needs OCR before giaudit can read it")
     suffix = Path(name).suffix.lower()
-    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(head) is not None
     if not utf16 and b"\x00" in head:
         raise UnreadableInput(
             name, "is binary data, not a text, HTML, PDF or DOCX report", "check that this is the report file"
@@ -135,8 +155,26 @@ def _sniff(data: bytes, name: str) -> str:
         return "html"
     if suffix in READERS["text"].suffixes:
         return "text"
-    sample = head.decode("utf-16") if utf16 else head
-    return "html" if _looks_like_html(sample if isinstance(sample, bytes) else sample.encode()) else "text"
+    sample = head.decode(_utf16_without_bom(head) or "utf-16", "replace").encode() if utf16 else head
+    return "html" if _looks_like_html(sample) else "text"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for text saved as UTF-16 with no BOM (every other byte 0 in ASCII text, or a
+    pattern of CJK text whose odd or even bytes are never 0 while the others often are); None otherwise."""
+    sample = head[:4096]
+    if len(sample) < 16 or sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    for codec, zeros, other in (("utf-16-le", zeros_odd, zeros_even), ("utf-16-be", zeros_even, zeros_odd)):
+        if zeros > 0.15 and zeros > 4 * other:
+            try:
+                sample[: len(sample) // 2 * 2].decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return codec
+    return None
 
 
 def decode(data: bytes, name: str, encoding: str | None = None, *, html: bool = False) -> tuple[str, str]:
@@ -160,8 +198,23 @@ def decode(data: bytes, name: str, encoding: str | None = None, *, html: bool = 
         if data.startswith(bom):
             try:
                 return data.decode(codec), codec
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
+                if codec == "utf-16":
+                    raise UnreadableInput(
+                        name,
+                        f"cannot be decoded: it starts as UTF-16 but is damaged at byte {exc.start}",
+                        "check that the file is complete, or save it again as UTF-8",
+                    ) from exc
                 break
+    if (bare := _utf16_without_bom(data[:4096])) is not None:
+        try:
+            return data[: len(data) // 2 * 2].decode(bare), bare
+        except UnicodeDecodeError as exc:
+            raise UnreadableInput(
+                name,
+                f"cannot be decoded: UTF-16 text with no BOM, damaged at byte {exc.start}",
+                "save it again as UTF-8",
+            ) from exc
     candidates = ["utf-8", "gb18030"]
     if html and (m := _META_CHARSET.search(data[:4096])):
         declared = m.group(1).decode("ascii", "ignore").lower()

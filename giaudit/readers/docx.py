@@ -35,11 +35,36 @@ def _text(el) -> str:
     return " ".join("".join(parts).split())
 
 
+MAX_EXPANDED = 200 * 2**20  # a report's .docx unpacks to a few MB
+MAX_RATIO = 200  # deflate packs XML about 5–20 times; far more is a bomb
+
+
+def _refuse_bombs(data: bytes, name: str) -> None:
+    """Look at the zip's directory before inflating anything: refuse what would expand absurdly."""
+    import zipfile
+
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise UnreadableInput(
+            name, f"is not a readable .docx file ({type(exc).__name__})", "check that the file is complete"
+        ) from exc
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_EXPANDED or total / packed > MAX_RATIO:
+        raise UnreadableInput(
+            name,
+            f"expands to {total / 2**30:.1f} GB ({total / packed:.0f} times its size); not a report",
+            "give the report's own .docx",
+        )
+
+
 def read_docx(data: bytes, name: str = "<docx>") -> Document:
     try:
         import docx
     except ImportError as exc:
         raise MissingDependency(name, "Word (.docx)", "docx") from exc
+    _refuse_bombs(data, name)
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as exc:  # a broken zip or XML raises many kinds

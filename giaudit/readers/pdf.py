@@ -37,7 +37,15 @@ def read_pdf(data: bytes, name: str = "<pdf>") -> Document:
         raise MissingDependency(name, "PDF", "pdf") from exc
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        pdf.pages  # noqa: B018  (an encrypted file fails here, not at open)
     except Exception as exc:  # pdfminer raises many kinds for a broken file
+        why = f"{type(exc).__name__} {exc!r}".lower()
+        if "password" in why or "encrypt" in why:
+            raise UnreadableInput(
+                name,
+                "is an encrypted (password-protected) PDF",
+                "open it with its password and save or print an unprotected copy, then give giaudit that copy",
+            ) from exc
         raise UnreadableInput(
             name, f"is not a readable PDF ({type(exc).__name__})", "check that the file is complete"
         ) from exc

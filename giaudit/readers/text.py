@@ -26,6 +26,9 @@ _VALUE_ENDS = frozenset("0123456789０１２３４５６７８９/／—–―�
 _SPACE = re.compile(r"\s+")
 
 
+_DECLARATION = re.compile(r"^(?:<!doctype[^>]*>|<\?xml[^>]*\?>)$", re.I)
+
+
 def read_text(text: str, name: str = "<text>") -> Document:
     tokens: list[Token] = []
     add = tokens.append
@@ -36,7 +39,7 @@ def read_text(text: str, name: str = "<text>") -> Document:
     gap = 0
     for lineno, line in enumerate(lines, 1):
         s = line.strip()
-        if not s:
+        if not s or (not tokens and _DECLARATION.match(s)):  # a DOCTYPE or XML declaration before the text
             gap += 1
             continue
         loc = Loc(name, lineno)
