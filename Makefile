@@ -6,7 +6,7 @@ SAMPLE ?= data/samples/jiangle-2024.txt
 OUT    ?= reports
 
 .DEFAULT_GOAL := help
-.PHONY: help audit test test-devset lint bench lab env env-test clean
+.PHONY: help audit test test-devset lint bench lab env env-test browser clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,7 +18,7 @@ $(VENV)/.stamp-base: pyproject.toml
 	@touch $@
 
 $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-base
-	$(BIN)/python -m pip install -q -e ".[notebooks,pdf,docx,dask,test,parquet]"
+	$(BIN)/python -m pip install -q -e ".[notebooks,pdf,docx,xlsx,dask,test,parquet]"
 	@touch $@
 
 $(VENV)/.stamp-lab: pyproject.toml $(VENV)/.stamp-base
@@ -35,7 +35,12 @@ audit: env  ## audit the bundled sample and render its HTML write-up into report
 	@echo
 	@path=$$($(BIN)/giaudit render $(SAMPLE) -o $(OUT)) && echo "Write-up: $$path"
 
-test: env-test  ## run every test: pytest, then nbval on the notebooks
+browser:  ## Debian's chromium for the write-up tests (installed with apt-get when missing and run as root)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  { echo "make test: the write-up tests need a browser: sudo apt-get install chromium" >&2; exit 2; }
+
+test: env-test browser  ## run every test: pytest, then nbval on the notebooks
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg notebooks
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 import pandas as pd
@@ -21,8 +22,8 @@ EXIT_BAD_INPUT = 2
 
 
 def _add_input(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="report file: text, HTML, PDF or DOCX")
-    p.add_argument("--encoding", help="text encoding of FILE (default: detect UTF-8 / GB18030)")
+    p.add_argument("file", metavar="FILE", help="报告文件 · report file: text, HTML, PDF or DOCX")
+    p.add_argument("--encoding", help="文件编码 · text encoding of FILE (default: detect UTF-8 / GB18030)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,74 +37,114 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "parse",
-        help="read a report and print its tables (or JSON / CSV)",
+        help="读取报告,打印三张表 · read a report and print its tables (or JSON / CSV)",
         description="Read a report and print its three tables, or every value as JSON or CSV.",
     )
     _add_input(p)
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help='print {"meta", "values", "warnings"} as JSON')
-    out.add_argument("--csv", action="store_true", help="print the tidy table (one row per key) as CSV")
-    out.add_argument("--explain", action="store_true", help="show which printed label and cell each value came from")
-    p.add_argument("--labels", choices=("zh", "en", "key"), default="zh", help="table labels (default: zh)")
+    out.add_argument("--json", action="store_true", help='输出 JSON · print {"meta", "values", "warnings"} as JSON')
+    out.add_argument("--csv", action="store_true", help="输出 CSV 长表 · print the tidy table (one row per key) as CSV")
+    out.add_argument(
+        "--explain", action="store_true", help="每个数值的出处 · show which printed label and cell each value came from"
+    )
+    p.add_argument(
+        "--labels", choices=("zh", "en", "key"), default="zh", help="表格标签语言 · table labels (default: zh)"
+    )
     p.set_defaults(func=cmd_parse)
 
     a = sub.add_parser(
         "audit",
-        help="run every reconciliation check and list the findings",
+        help="运行全部核对检查,列出审核发现 · run every check and list the findings",
         description="Run every reconciliation check on a report; with --previous, the cross-year ones.",
     )
     _add_input(a)
-    a.add_argument("--previous", metavar="FILE", help="last year's report of the same agency (cross-year checks)")
-    a.add_argument("--json", action="store_true", help='print {"meta", "findings": [...]} as JSON')
+    a.add_argument(
+        "--previous", metavar="FILE", help="同一单位上一年度的报告(跨年度衔接) · last year's report of the same agency"
+    )
+    a.add_argument("--json", action="store_true", help='输出 JSON · print {"meta", "findings": [...]} as JSON')
+    a.add_argument(
+        "--xlsx",
+        metavar="OUT.xlsx",
+        help="另存 Excel 工作簿(三张表标出问题单元格、审核发现) · also write an Excel workbook",
+    )
     a.add_argument(
         "--severity",
         choices=("error", "warning", "info"),
         default="info",
-        help="least severity to list in the text output (default: info, i.e. all)",
+        help="列出的最低级别 · least severity to list (default: info, i.e. all)",
     )
     a.set_defaults(func=cmd_audit)
 
     r = sub.add_parser(
         "render",
-        help="write the HTML audit write-up (runs the notebooks)",
+        help="生成 HTML 审核报告 · write the HTML audit write-up",
         description="Run the audit notebooks on a report and write a self-contained HTML write-up.",
     )
-    r.add_argument("file", metavar="FILE", nargs="?", help="report file: text, HTML, PDF or DOCX")
-    r.add_argument("--encoding", help="text encoding of FILE (default: detect UTF-8 / GB18030)")
-    r.add_argument("--corpus", metavar="DIR", help="instead: the corpus write-up of DIR (reports, or a corpus output)")
-    r.add_argument("--previous", metavar="FILE", help="last year's report of the same agency (cross-year checks)")
     r.add_argument(
-        "-o", "--output", metavar="DIR", default="reports", help="folder for the write-up (default: reports)"
+        "file",
+        metavar="FILE",
+        nargs="*",
+        help="报告文件,可多个(另生成 index.html) · report file(s); several make an index.html",
     )
-    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language (default: zh)")
-    r.add_argument("--show-code", action="store_true", help="keep the code cells in the write-up")
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument(
+        "--each",
+        metavar="DIR",
+        help="为文件夹中每份报告生成审核报告及索引 · a write-up for every report under DIR, with an index",
+    )
+    r.add_argument("--encoding", help="文件编码 · text encoding of FILE (default: detect UTF-8 / GB18030)")
+    r.add_argument(
+        "--corpus",
+        metavar="DIR",
+        help="多份报告汇总审核报告 · the corpus write-up of DIR (reports, or a corpus output)",
+    )
+    r.add_argument(
+        "--previous", metavar="FILE", help="同一单位上一年度的报告(跨年度衔接) · last year's report of the same agency"
+    )
+    r.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        default="reports",
+        help="输出文件夹 · folder for the write-up (default: reports)",
+    )
+    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="标签语言 · label language (default: zh)")
+    r.add_argument("--show-code", action="store_true", help="保留代码单元格 · keep the code cells in the write-up")
+    r.add_argument("--quiet", action="store_true", help="不显示进度 · no progress bar")
     r.set_defaults(func=cmd_render)
 
     k = sub.add_parser(
         "corpus",
-        help="parse and audit every report under a folder into Parquet",
+        help="批量读取并审核文件夹中的报告 · parse and audit every report under a folder into Parquet",
         description="Parse and audit every report under DIR (in parallel) into OUT/values.parquet, "
         "OUT/findings.parquet, OUT/reports.parquet and OUT/errors.csv; a re-run skips unchanged files.",
     )
-    k.add_argument("dir", metavar="DIR", help="folder of reports (searched recursively)")
-    k.add_argument("-o", "--output", metavar="OUT", required=True, help="folder for the results")
-    k.add_argument("--workers", type=int, help="processes to use (default: all cores)")
+    k.add_argument("dir", metavar="DIR", help="报告所在文件夹(含子文件夹) · folder of reports (searched recursively)")
+    k.add_argument("-o", "--output", metavar="OUT", required=True, help="结果文件夹 · folder for the results")
+    k.add_argument("--workers", type=int, help="进程数 · processes to use (default: all cores)")
     k.add_argument(
-        "--scheduler", metavar="ADDRESS", help="a Dask scheduler (tcp://host:8786) instead of local processes"
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask 调度器地址 · a Dask scheduler (tcp://host:8786) instead of local processes",
     )
     k.add_argument(
-        "--agency-map", metavar="CSV", help="CSV with columns name,agency: how agency names map to one agency"
+        "--agency-map", metavar="CSV", help="单位名称对照表 CSV(name,agency) · how agency names map to one agency"
     )
-    k.add_argument("--quiet", action="store_true", help="no progress bar")
+    k.add_argument("--quiet", action="store_true", help="不显示进度 · no progress bar")
+    k.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="另存 OUT/corpus.xlsx · also write OUT/corpus.xlsx: reports, findings, values",
+    )
     k.set_defaults(func=cmd_corpus)
 
     c = sub.add_parser(
         "checks",
-        help="list every check (id, severity, what it checks)",
+        help="列出全部检查 · list every check (id, severity, what it checks)",
         description="List the registered checks; --markdown prints docs/checks.md.",
     )
-    c.add_argument("--markdown", action="store_true", help="print the Markdown table of docs/checks.md")
+    c.add_argument(
+        "--markdown", action="store_true", help="输出 Markdown 表 · print the Markdown table of docs/checks.md"
+    )
     c.set_defaults(func=cmd_checks)
     return parser
 
@@ -114,6 +155,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     report = read(args.file, encoding=args.encoding)
     previous = read(args.previous, encoding=args.encoding) if args.previous else None
     findings = audit(report, previous)
+    if args.xlsx:
+        from .excel import write_report
+
+        write_report(report, findings, args.xlsx)
     if args.json:
         _print(findings.to_json(indent=1))
         return EXIT_OK
@@ -125,19 +170,22 @@ def cmd_audit(args: argparse.Namespace) -> int:
         f"错误 {counts['error']} 条  警示 {counts['warning']} 条  提示 {counts['info']} 条",
         "",
     ]
-    for f in findings:
+    from .pages import where
+
+    # in the order of the report: notes on the whole document first, then by the place in the form
+    for f in sorted(findings, key=lambda f: (f.order[0] if f.order else -1, f.severity.rank)):
         if f.severity.rank > least:
             continue
-        lines.append(f"[{f.severity.label}] {f.check}  {f.message}")
+        lines.append(f"[{f.severity.label}] {f.message}  ({f.check})")
         if f.source:
-            lines.append(f"        来源: {f.source}")
+            lines.append(f"        出处: {where(f.source)}")
     _print("\n".join(lines))
     return EXIT_OK
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     from . import read
-    from .render import render, render_corpus
+    from .render import render, render_corpus, render_many
 
     if args.corpus:
         path = render_corpus(
@@ -145,15 +193,27 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
         _print(str(path))
         return EXIT_OK
-    if not args.file:
-        print("giaudit: render needs FILE (a report) or --corpus DIR", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    files = list(args.file)
+    if args.each:
+        from pathlib import Path
 
-    report = read(args.file, encoding=args.encoding)
+        from .corpus import discover
+
+        if not Path(args.each).is_dir():
+            print(f"giaudit: {args.each}: is not a folder; give the folder of reports to --each", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        files += [str(p) for p in discover(Path(args.each))]
+    if not files:
+        print("giaudit: render needs FILE (a report), several FILEs, --each DIR or --corpus DIR", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if len(files) > 1:
+        _print(str(render_many(files, args.output, lang=args.lang, show_code=args.show_code, progress=not args.quiet)))
+        return EXIT_OK
+    report = read(files[0], encoding=args.encoding)
     if args.previous:
         read(args.previous, encoding=args.encoding)
     path = render(
-        args.file,
+        files[0],
         args.previous,
         args.output,
         lang=args.lang,
@@ -176,6 +236,10 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         agency_map=args.agency_map,
         progress=not args.quiet,
     )
+    if args.xlsx:
+        from .excel import write_corpus
+
+        write_corpus(args.output)
     _print(
         f"{stats.reports} 份报告已审核 (reports audited), {stats.errors} 份无法读取 (unreadable, see "
         f"{args.output}/errors.csv), {stats.cached} 份未变化沿用缓存 (unchanged, from cache), "
@@ -227,13 +291,51 @@ def _text_summary(report, labels: str) -> str:
         f"数值 {found}/{len(report.values)}  提示 {len(report.warnings)} 条",
         "",
     ]
-    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-        for name, table in zip(names, tables, strict=True):
-            lines += [name, report.table(table.id, labels).to_string(na_rep="—"), ""]
+    for name, table in zip(names, tables, strict=True):
+        lines += [name, *_terminal_table(report, table, labels), ""]
     if report.warnings:
         lines.append("提示 (warnings):")
         lines += [f"  - {w}" for w in report.warnings]
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _terminal_table(report, table, labels: str) -> list[str]:
+    """A table as printed, aligned by display width; table 三 keeps its group rows; a blank is shown blank."""
+    rows = [r for r in table.rows if any(f"{table.id}.{r.key}.{c}" in report.cells for c in r.columns)]
+    cols = [c for c in table.columns if any(c in r.columns for r in rows)]
+    name = {"zh": lambda x: x.label, "en": lambda x: x.label_en, "key": lambda x: x.key}[labels]
+    grid = [["", *(name(table.columns[c]) for c in cols)]]
+    for kind, item in table.display_rows(rows):
+        if kind == "group":
+            grid.append([name(item)] + [""] * len(cols))
+            continue
+        line = [
+            name(item) if labels == "key" else (item.display if labels == "zh" and len(item.label) > 24 else name(item))
+        ]
+        for c in cols:
+            cell = report.cells.get(f"{table.id}.{item.key}.{c}")
+            if c not in item.columns or cell is None:
+                line.append("")
+            elif cell.value is not None:
+                line.append(f"{cell.value:g}" if isinstance(cell.value, float) else str(cell.value))
+            else:
+                line.append(cell.raw or "")  # printed "/" or "—" as printed; a blank stays blank
+        grid.append(line)
+    widths = [max(_width(r[j]) for r in grid) for j in range(len(grid[0]))]
+    return [
+        "  ".join(_pad(v, widths[j], right=j > 0 and n > 0) for j, v in enumerate(r)).rstrip()
+        for n, r in enumerate(grid)
+    ]
 
 
 def _print(text: str) -> None:

@@ -61,11 +61,20 @@ class Explorer(w.VBox):
             return findings_table(findings, self.severity.value, self.lang)
         return report.table(self.view.value, labels=self.lang)
 
+    def shown(self):
+        """What the reviewer sees: the table as printed with its findings marked, or the findings."""
+        from . import pages
+
+        report, findings = self.load(self.report_choice.value)
+        if self.view.value == "findings":
+            return pages.findings(findings, self.severity.value, self.lang, report)
+        return pages.table(report, self.view.value, findings, self.lang)
+
     def refresh(self) -> None:
         self.out.clear_output()
         with self.out:
             try:
-                display(self.current())
+                display(self.shown() if self.report_choice.value else "无报告 · no report")
             except GiauditError as exc:
                 print(exc.message)
 
@@ -73,5 +82,10 @@ class Explorer(w.VBox):
         return "交互浏览器(在 JupyterLab 中运行本单元格以使用)· interactive explorer: run this cell in JupyterLab"
 
 
-def explorer(*folders: str | Path, lang: str = "zh") -> Explorer:
-    return Explorer(report_files(*folders), lang)
+def explorer(*places: str | Path, lang: str = "zh") -> Explorer:
+    """The explorer over the reports of the given folders; a report file given stands first, with the other
+    reports of its folder (so a notebook's ``report_path`` is what it opens on)."""
+    first = [Path(p) for p in places if Path(p).is_file()]
+    folders = [Path(p) for p in places if Path(p).is_dir()] or [p.parent for p in first]
+    files = list(dict.fromkeys([*first, *report_files(*folders)])) if places else report_files()
+    return Explorer(files, lang)

@@ -667,6 +667,8 @@ def build_cells(
                 idx = m.values[n]
                 p = parsed[idx]
                 value = p.number
+                if column.kind == "count" and isinstance(value, float) and value.is_integer():
+                    value = int(value)  # "3.0" is 3 (and "1e40" is checked below as the integer it is)
                 if isinstance(value, int) and abs(value) > _LARGEST:  # beyond any count: kept as printed, unread
                     warnings.append(
                         f"{key}: 「{tokens[idx].text}」过大,不是可能的件数,按无法读取处理 ({tokens[idx].loc})"
@@ -674,10 +676,7 @@ def build_cells(
                     cells[key] = Cell(key, None, tokens[idx].text, p.unit, tokens[idx].loc, label_loc, "数值过大")
                     continue
                 if column.kind == "count" and isinstance(value, float):
-                    if value.is_integer():
-                        value = int(value)
-                    else:
-                        warnings.append(f"{key}: 「{tokens[idx].text}」不是整数 ({tokens[idx].loc})")
+                    warnings.append(f"{key}: 「{tokens[idx].text}」不是整数 ({tokens[idx].loc})")
                 elif column.kind == "amount" and isinstance(value, int):
                     value = float(value)
                 note = m.note or tokens[idx].loc.how

@@ -40,7 +40,7 @@ def compute(values: dict, template: tpl.Template | None = None):
     df = pd.DataFrame(rows, columns=["indicator", "label", "label_en", "formula", "numerator", "denominator", "value"])
     for col in ("numerator", "denominator"):  # counts; a decimal printed in a count cell keeps them Float64
         vals = df[col].tolist()
-        whole = all(v is None or float(v).is_integer() for v in vals)
+        whole = all(v is None or (float(v).is_integer() and abs(v) < 2**63) for v in vals)
         df[col] = pd.array(
             [None if v is None else (int(v) if whole else float(v)) for v in vals],
             dtype="Int64" if whole else "Float64",

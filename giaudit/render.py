@@ -11,7 +11,9 @@ reaches the page only through escaped outputs.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import html
 import os
 import re
 import sys
@@ -86,8 +88,25 @@ def combined_notebook(folder: Path | None = None):
     return _clean(nb)
 
 
-def _execute(nb, parameters: dict, progress: bool):
-    """Run a notebook with papermill in the caller's folder (paths are the ones the user gave) and return it."""
+@contextlib.contextmanager
+def _kernel_quiet():
+    """The kernel inherits this process's stderr, and writes noise to it ("Kernel is running over TCP without
+    encryption"): while it runs, stderr goes nowhere. A failing cell still raises, with its error."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _execute(nb, parameters: dict, progress: bool, source: str = "giaudit render"):
+    """Run a notebook with papermill and return it. The kernel runs in an empty folder (a ``giaudit/`` folder
+    where the user stands must not shadow the installed package); paths are made absolute first."""
     import nbformat
     import papermill
 
@@ -97,10 +116,20 @@ def _execute(nb, parameters: dict, progress: bool):
     with tempfile.TemporaryDirectory(prefix="giaudit-") as tmp:
         src, done = Path(tmp) / "writeup.ipynb", Path(tmp) / "writeup-run.ipynb"
         nbformat.write(nb, src)
-        papermill.execute_notebook(
-            str(src), str(done), cwd=os.getcwd(), progress_bar=progress, log_output=False, parameters=parameters
-        )
+        try:
+            with _kernel_quiet():
+                papermill.execute_notebook(
+                    str(src), str(done), cwd=tmp, progress_bar=False, log_output=False, parameters=parameters
+                )
+        except papermill.PapermillExecutionError as exc:
+            raise UnreadableInput(
+                source, f"the write-up could not be made ({exc.ename}: {exc.evalue})", "please report this file"
+            ) from exc
         return nbformat.read(done, as_version=4)
+
+
+def _absolute(path: str | Path | None) -> str:
+    return str(Path(path).resolve()) if path else ""
 
 
 def _export(executed, title: str, target: Path, show_code: bool) -> Path:
@@ -141,11 +170,98 @@ def render(
         read(previous)
     if progress:
         print(f"giaudit: 运行审核笔记本 (running the notebooks) on {report}", file=sys.stderr)
-    params = {"report_path": str(report), "previous_path": str(previous) if previous else "", "lang": lang}
-    executed = _execute(combined_notebook(), params, progress)
-    m = parsed.meta
-    title = f"{m.agency or '未识别单位'} {m.year or ''}年政府信息公开工作年度报告审核"
-    return _export(executed, title, Path(out_dir) / f"{Path(report).stem}-audit.html", show_code)
+    params = {"report_path": _absolute(report), "previous_path": _absolute(previous), "lang": lang}
+    executed = _execute(combined_notebook(), params, progress, str(report))
+    return _export(executed, _title(parsed), Path(out_dir) / f"{Path(report).stem}-audit.html", show_code)
+
+
+def _title(report: Report) -> str:
+    m = report.meta
+    return f"{m.agency or '未识别单位'} {m.year or ''}年政府信息公开工作年度报告审核"
+
+
+def render_many(
+    reports: list[str | Path],
+    out_dir: str | Path = "reports",
+    *,
+    lang: str = "zh",
+    show_code: bool = False,
+    progress: bool = True,
+) -> Path:
+    """One write-up per report, all made in one kernel, and ``<out_dir>/index.html`` listing them (agency, year,
+    errors, warnings, a link); a file that cannot be read is listed with its reason and the rest go on.
+    Returns the index's path."""
+    _require()
+    import nbformat
+
+    from . import audit, read
+    from .errors import GiauditError
+
+    rows, good = [], []
+    for path in reports:
+        try:
+            report = read(path)
+        except GiauditError as exc:
+            rows.append((Path(path).name, None, None, None, exc.message))
+            continue
+        good.append((Path(path), report))
+    template = combined_notebook()
+    params = next(c for c in template.cells if "parameters" in c.metadata.get("tags", ()))
+    cells = [params]
+    for n, (path, _) in enumerate(good):
+        setup = nbformat.v4.new_code_cell(f"report_path = {_absolute(path)!r}\nprevious_path = ''")
+        for i, cell in enumerate((setup, *(copy.deepcopy(c) for c in template.cells if c is not params))):
+            cell.metadata["giaudit_report"] = n
+            cell["id"] = f"r{n}-{i}"  # each report's copy of a cell is a cell of its own
+            cells.append(cell)
+    nb = copy.deepcopy(template)
+    nb.cells = cells
+    if progress:
+        print(f"giaudit: 运行审核笔记本 (running the notebooks) on {len(good)} reports", file=sys.stderr)
+    executed = _execute(nb, {"lang": lang}, progress, "giaudit render") if good else None
+    out_dir = Path(out_dir)
+    for n, (path, report) in enumerate(good):
+        one = copy.deepcopy(executed)
+        one.cells = [c for c in executed.cells if c.metadata.get("giaudit_report") == n and not _is_setup(c)]
+        target = _export(one, _title(report), out_dir / f"{path.stem}-audit.html", show_code)
+        counts = audit(report).counts()
+        rows.append((target.name, report.meta.agency, report.meta.year, counts, None))
+    return _write_index(rows, out_dir / "index.html", lang)
+
+
+def _is_setup(cell) -> bool:
+    return cell.cell_type == "code" and cell.source.startswith("report_path = ")
+
+
+def _write_index(rows, target: Path, lang: str) -> Path:
+    from .pages import CSS
+
+    e = html.escape
+    body = []
+    for name, agency, year, counts, error in sorted(rows, key=lambda r: (r[1] or "", r[2] or 0, r[0])):
+        if error:
+            body.append(f"<tr><td colspan=4>{e(name)}</td><td>{e(error)}</td></tr>")
+            continue
+        body.append(
+            f"<tr><td>{e(agency or '未识别单位')}</td><td class=n>{e(str(year or ''))}</td>"
+            f"<td class=n>{counts['error']}</td><td class=n>{counts['warning']}</td>"
+            f'<td><a href="{e(name)}">{e(name)}</a></td></tr>'
+        )
+    heads = (
+        ("单位", "年度", "错误", "警示", "审核报告")
+        if lang != "en"
+        else ("agency", "year", "errors", "warnings", "write-up")
+    )
+    page = (
+        '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>政府信息公开工作年度报告审核 · 汇总</title>'
+        f"<style>body{{font-family:sans-serif;margin:2em;}}{CSS}</style></head><body class=gi>"
+        f"<h1>政府信息公开工作年度报告审核</h1><p>{len(rows)} 份报告</p>"
+        f"<table><thead><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        "</body></html>"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, "utf-8")
+    return target
 
 
 def render_corpus(
@@ -166,6 +282,6 @@ def render_corpus(
     nb = _clean(nbformat.read(notebooks_dir() / CORPUS_NOTEBOOK, as_version=4))
     if progress:
         print(f"giaudit: 运行汇总笔记本 (running the corpus notebook) on {corpus}", file=sys.stderr)
-    executed = _execute(nb, {"corpus": str(corpus), "lang": lang}, progress)
+    executed = _execute(nb, {"corpus": _absolute(corpus), "lang": lang}, progress, str(corpus))
     title = f"{corpus.resolve().name} 政府信息公开工作年度报告汇总审核"
     return _export(executed, title, Path(out_dir) / "corpus-audit.html", show_code)

@@ -151,6 +151,8 @@ def findings_table(findings: Findings, severity: str | None = None, lang: str = 
 
 def summary_html(report: Report, findings: Findings, lang: str = "zh") -> str:
     """The write-up's head: title with agency and year, and the findings summary. All report text escaped."""
+    from .pages import CSS, where
+
     m = report.meta
     e = html.escape
     counts = findings.counts()
@@ -159,16 +161,17 @@ def summary_html(report: Report, findings: Findings, lang: str = "zh") -> str:
     )
     items = (
         "".join(
-            f"<li><b>[{e(f.severity.label if lang != 'en' else f.severity.value)}]</b> {e(f.message if lang != 'en' else f.message_en or f.message)}"
-            f"{'<br><small>' + e(_h('来源', 'source', lang)) + ': ' + e(f.source) + '</small>' if f.source else ''}</li>"
+            f'<li><span class="sev {f.severity.value}">{e(f.severity.label if lang != "en" else f.severity.value)}</span> '
+            f"{e(f.message if lang != 'en' else f.message_en or f.message)}"
+            f"{'<br><span class=src>' + e(_h('出处', 'source', lang)) + ':' + e(where(f.source)) + '</span>' if f.source else ''}</li>"
             for f in findings
             if f.severity is not Severity.INFO
         )
         or f"<li>{e(_h('未发现错误或警示。', 'No errors or warnings.', lang))}</li>"
     )
     return (
-        f"<style>{_CSS}</style>"
-        f'<div class="giaudit-summary"><h1>{e(title)}</h1>'
+        f"<style>{_CSS}{CSS}</style>"
+        f'<div class="giaudit-summary gi"><h1>{e(title)}</h1>'
         f"<p>{e(_h('来源', 'source', lang))}: {e(Path(m.source).name)} · {e(_h('格式', 'format', lang))} {e(m.format)} · "
         f"{e(_h('错误', 'errors', lang))} {counts['error']} · {e(_h('警示', 'warnings', lang))} {counts['warning']} · "
         f"{e(_h('提示', 'notes', lang))} {counts['info']}</p>"
@@ -202,9 +205,15 @@ def summary(report: Report, findings: Findings, lang: str = "zh") -> Html:
 # ---------------------------------------------------------------- corpora (notebook 04)
 
 
+def distinct(reports: pd.DataFrame) -> pd.DataFrame:
+    """One row per report: the same report held as HTML, PDF and DOCX (one agency, one year) counted once."""
+    named = reports["agency_key"].notna() & reports["year"].notna()
+    return pd.concat([reports[named].drop_duplicates(["agency_key", "year"]), reports[~named]]).sort_index()
+
+
 def corpus_overview(c, lang: str = "zh") -> pd.DataFrame:
     """How many reports, agencies, years; how many unreadable; findings by severity."""
-    r, f = c.reports, c.findings
+    r, f = distinct(c.reports), c.findings
     sev = f["severity"].value_counts()
     rows = [
         (_h("报告", "reports", lang), len(r)),
@@ -226,14 +235,15 @@ def _named(r: pd.DataFrame) -> pd.Series:
 
 def league(c, top: int = 15, lang: str = "zh") -> pd.DataFrame:
     """Agencies by requests received, with their 公开率 and errors (one row per report)."""
-    r = c.reports.assign(name=_named(c.reports))
+    r = distinct(c.reports)
+    r = r.assign(name=_named(r))
     df = r.sort_values(["new_requests", "name"], ascending=[False, True], na_position="last").head(top)
     out = pd.DataFrame(
         {
             _h("单位", "agency", lang): df["name"],
             _h("年度", "year", lang): df["year"],
             _h(_new_requests(), "new requests", lang): df["new_requests"],
-            _h("公开率", "disclosure rate", lang): df["disclosure_rate"].round(3),
+            league_rate(lang): df["disclosure_rate"],
             _h("错误", "errors", lang): df["errors"],
             _h("报告", "report", lang): df["report_id"],
         }
@@ -326,3 +336,18 @@ def year_over_year(c, lang: str = "zh") -> pd.DataFrame:
         _h("跨年度错误", "cross-year errors", lang),
     ]
     return pd.DataFrame(rows, columns=cols)
+
+
+def league_rate(lang: str = "zh") -> str:
+    """The header of the 公开率 column of ``league`` (shown as a percentage)."""
+    return _h("公开率", "disclosure rate", lang)
+
+
+def rate_columns(lang: str = "zh") -> tuple[str, str]:
+    """The headers of the two 公开率 columns of ``year_over_year``."""
+    return _h("上年公开率", "rate, last year", lang), _h("本年公开率", "rate, this year", lang)
+
+
+def unreadable(c, lang: str = "zh") -> pd.DataFrame:
+    """The files a corpus run could not read, and why."""
+    return c.errors.rename(columns={"path": _h("文件", "file", lang), "reason": _h("原因", "reason", lang)})

@@ -166,8 +166,7 @@ class Context:
         cell = self.report.cells.get(key)
         if cell is None or cell.raw is None:
             return f"{self.label(key)}(未找到)"
-        where = f",{cell.source}" if cell.source else ""
-        return f"{self.label(key)}印为「{cell.raw}」{where}"
+        return f"{self.label(key)}印为「{cell.raw}」"  # where it stands is the finding's source, said once
 
 
 def fmt(v) -> str:

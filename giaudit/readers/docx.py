@@ -45,7 +45,7 @@ def _refuse_bombs(data: bytes, name: str) -> None:
 
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise UnreadableInput(
             name, f"is not a readable .docx file ({type(exc).__name__})", "check that the file is complete"
         ) from exc
