@@ -44,7 +44,8 @@ CSS = """
   @page { size: A4; margin: 15mm 12mm; }
   .gi { font-size: 11px; }
   .gi tr, .gi li { break-inside: avoid; }
-  h1, h2, h3 { break-after: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .jp-MarkdownCell { break-after: avoid-page; page-break-after: avoid; }
   .jp-OutputArea-output img { max-width: 100% !important; break-inside: avoid; }
 }
 """

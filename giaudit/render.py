@@ -119,7 +119,13 @@ def _execute(nb, parameters: dict, progress: bool, source: str = "giaudit render
         try:
             with _kernel_quiet():
                 papermill.execute_notebook(
-                    str(src), str(done), cwd=tmp, progress_bar=False, log_output=False, parameters=parameters
+                    str(src),
+                    str(done),
+                    cwd=tmp,
+                    progress_bar=False,
+                    log_output=False,
+                    parameters=parameters,
+                    request_save_on_cell_execute=False,  # saved once at the end, not after every cell
                 )
         except papermill.PapermillExecutionError as exc:
             raise UnreadableInput(
@@ -221,7 +227,7 @@ def render_many(
     executed = _execute(nb, {"lang": lang}, progress, "giaudit render") if good else None
     out_dir = Path(out_dir)
     for n, (path, report) in enumerate(good):
-        one = copy.deepcopy(executed)
+        one = nbformat.v4.new_notebook(metadata=executed.metadata)  # the report's own cells, not a copy of all
         one.cells = [c for c in executed.cells if c.metadata.get("giaudit_report") == n and not _is_setup(c)]
         target = _export(one, _title(report), out_dir / f"{path.stem}-audit.html", show_code)
         counts = audit(report).counts()
