@@ -98,7 +98,8 @@ def notebook_setup() -> None:
     shell = get_ipython()
     if shell is not None:  # giaudit.plots builds figures without pyplot: show them as PNG
         shell.display_formatter.formatters["image/png"].for_type(
-            Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight")
+            Figure,
+            lambda fig: print_figure(fig, "png"),  # figures lay themselves out (constrained): no second, "tight" pass
         )
 
 
