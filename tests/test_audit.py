@@ -195,7 +195,9 @@ def test_audit_cli_with_previous_and_text_output():
         encoding="utf-8",
     )
     assert proc.returncode == 0
-    assert "[错误] cross_year" in proc.stdout and "结转下年度继续办理" in proc.stdout
+    # issue 13: the finding first, its check id after it (secondary), its source in words
+    cross = [line for line in proc.stdout.splitlines() if line.startswith("[错误]") and line.endswith("(cross_year)")]
+    assert cross and "结转下年度继续办理" in proc.stdout and "出处: jiangle-2024.txt 第" in proc.stdout
 
 
 def test_audit_cli_bad_previous_exits_2(tmp_path):
