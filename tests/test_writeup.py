@@ -76,11 +76,24 @@ def _overflowing(html_path: Path) -> str:
     )
     probe.write_text(html_path.read_text("utf-8").replace("</body>", script + "</body>"), "utf-8")
     proc = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={html_path.parent / '.chromium'}", "--window-size=1280,2000", "--dump-dom",
-         probe.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={html_path.parent / '.chromium'}",
+            "--window-size=1280,2000",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     m = re.search(r"<title>WIDE:(\d+):(.*?)</title>", proc.stdout, re.S)
     assert m, proc.stderr[-500:]
@@ -97,7 +110,8 @@ def test_the_width_probe_can_fail(tmp_path):
     wide = tmp_path / "wide.html"
     wide.write_text(
         "<html><body><div style='width:300px'><table><tr><td style='white-space:nowrap'>"
-        + "宽" * 200 + "</td></tr></table></div></body></html>",
+        + "宽" * 200
+        + "</td></tr></table></div></body></html>",
         "utf-8",
     )
     assert "WIDE:1:" in _overflowing(wide)
@@ -118,11 +132,14 @@ def test_an_empty_section_says_none():
 
 def test_excel_workbook_marks_cells_and_writes_no_formula(tmp_path):
     import openpyxl
+
     path = tmp_path / "=evil.txt"
     path.write_text(SAMPLE.read_text("utf-8"), "utf-8")
     out = tmp_path / "audit.xlsx"
     proc = subprocess.run(
-        [sys.executable, "-m", "giaudit", "audit", path.name, "--xlsx", str(out)], capture_output=True, text=True,
+        [sys.executable, "-m", "giaudit", "audit", path.name, "--xlsx", str(out)],
+        capture_output=True,
+        text=True,
         cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
