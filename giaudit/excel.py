@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import MissingDependency
 from .findings import Findings, Severity
-from .pages import where
+from .pages import _isna, where
 from .report import Report
 
 FILL = {"error": "FDE2DF", "warning": "FFF1D6"}
@@ -142,12 +142,3 @@ def write_corpus(out: str | Path, target: str | Path | None = None) -> Path:
     target = Path(target) if target else Path(out) / "corpus.xlsx"
     wb.save(target)
     return target
-
-
-def _isna(v) -> bool:
-    import pandas as pd
-
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
