@@ -12,8 +12,6 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 
-import pandas as pd
-
 from . import __version__
 from .errors import GiauditError
 
@@ -270,6 +268,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
         _print(safe_frame(report.tidy).to_csv(index=False).rstrip("\n"))
     elif args.explain:
+        import pandas as pd
+
         with pd.option_context("display.max_rows", None, "display.max_colwidth", 40, "display.width", 200):
             _print(report.explain().to_string(index=False))
     else:

@@ -14,9 +14,10 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Severity(StrEnum):
@@ -139,12 +140,16 @@ class Findings:
     @cached_property
     def results(self) -> pd.DataFrame:
         """Every rule evaluated: check, keys, status ("pass", "fail" or "unverifiable")."""
+        import pandas as pd
+
         return pd.DataFrame(
             [(r.check, list(r.keys), r.status) for r in self._results], columns=["check", "keys", "status"]
         )
 
     @property
     def df(self) -> pd.DataFrame:
+        import pandas as pd
+
         rows = [(*f.row(), f.message_en) for f in self.items]
         df = pd.DataFrame(rows, columns=COLUMNS)
         for name, kind in FIELDS:
@@ -178,6 +183,8 @@ class Findings:
 
     def summary(self) -> pd.DataFrame:
         """Per check: rules passed, failed and unverifiable, and findings by severity."""
+        import pandas as pd
+
         rows = []
         for cid in self.check_order:
             spec = self.checks[cid]

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import html
 from functools import cached_property
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import template as tpl
 from .document import Document
 from .extract import Cell, Extraction
 from .meta import Meta
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LABELS = ("zh", "en", "key")
 
@@ -89,6 +91,8 @@ class Report:
     # ------------------------------------------------------------ dataframes
     def table(self, table_id: str, labels: str = "zh") -> pd.DataFrame:
         """A wide table ("t2", "t3", "t4") labelled in Chinese ("zh"), English ("en") or by key."""
+        import pandas as pd
+
         if labels not in LABELS:
             raise ValueError(f"labels must be one of {LABELS}")
         table = self.template.table(table_id)
@@ -147,6 +151,8 @@ class Report:
     @cached_property
     def tidy(self) -> pd.DataFrame:
         """One row per canonical key: labels, value (``count`` Int64 or ``amount`` Float64), raw text, source."""
+        import pandas as pd
+
         recs = []
         for key, count, amount, raw, unit, source in self.records():
             table, row, column = self.template.spec(key)
@@ -167,6 +173,8 @@ class Report:
 
     def explain(self) -> pd.DataFrame:
         """Which template row each value matched, with the label text and both sources."""
+        import pandas as pd
+
         tokens = self.document.tokens
         rows = []
         for m in self.extraction.matches:

@@ -115,3 +115,15 @@ def test_undecodable_bytes_exit_2(tmp_path):
 
 def test_usage_error_exits_2():
     assert run("parse").returncode == 2
+
+
+def test_a_json_answer_needs_no_pandas():
+    """`giaudit parse/audit FILE --json` answer without importing pandas (issue 14: a CLI that answers at once)."""
+    code = (
+        "import sys, json, giaudit\n"
+        f"r = giaudit.read({str(SAMPLE)!r})\n"
+        "json.dumps(r.to_dict()); json.dumps(giaudit.audit(r).to_dict())\n"
+        "print('pandas' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip() == "False", proc.stderr
