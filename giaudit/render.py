@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import html
 import os
 import re
@@ -138,17 +139,22 @@ def _absolute(path: str | Path | None) -> str:
     return str(Path(path).resolve()) if path else ""
 
 
-def _export(executed, title: str, target: Path, show_code: bool) -> Path:
+@functools.lru_cache(maxsize=2)
+def _exporter(show_code: bool):
+    """One exporter per batch: building one loads and compiles the Jinja templates each time."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="lab",
         exclude_input=not show_code,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
     )
-    body, _ = exporter.from_notebook_node(executed, resources={"metadata": {"name": title}})
+
+
+def _export(executed, title: str, target: Path, show_code: bool) -> Path:
+    body, _ = _exporter(show_code).from_notebook_node(executed, resources={"metadata": {"name": title}})
     body = _SCRIPT.sub("", body)
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_suffix(".html.part")

@@ -8,6 +8,7 @@ import warnings
 
 import lxml.html
 import pytest
+from matplotlib.colors import to_rgb
 
 import giaudit
 from giaudit import explore, plots, views
@@ -52,8 +53,14 @@ def test_grid_marks_the_suspect_cell():
     bad = next((TESTS / "faults").glob("t3.row_total__suspect=t3.granted.natural_person=1*"))
     report = giaudit.read(bad)
     fig = plots.reconciliation_grid(report, giaudit.audit(report))
-    colors = {p.get_facecolor() for p in fig.axes[0].patches}
+    cells = fig.axes[0].images[0].get_array()  # rows x columns x RGB, in the table's order
+    colors = {tuple(c) for row in cells for c in row}
     assert len(colors) >= 3  # adds up, failing, suspect
+    t3 = report.template.table("t3")
+    rows = [r.key for r in t3.rows if f"t3.{r.key}.total" in report.cells]
+    cols = list(t3.columns)
+    suspect = tuple(cells[rows.index("granted"), cols.index("natural_person")])
+    assert suspect == to_rgb("#d9822b")  # the suspect cell itself is the one marked
 
 
 def test_views(sample_report):
