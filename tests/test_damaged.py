@@ -25,6 +25,11 @@ def test_table3_cut_off_midway():
     stops = [w for w in report.warnings if "报告文本不完整" in w]
     assert len(stops) == 1 and "4.保护第三方合法权益" in stops[0]
     assert not any("t3.total_processed" in w or "表四" in w or "第五部分" in w for w in report.warnings)
+    # nor in the audit: an equation reaching past the cut is not "missing" its cells
+    findings = giaudit.audit(report)
+    said = [f.message for f in findings if "不完整" in f.message]
+    assert len(said) == 1 and "4.保护第三方合法权益" in said[0]
+    assert not [f.message for f in findings if "缺少" in f.message or "缺失" in f.message.replace("不作缺失处理", "")]
 
 
 def test_text_cut_inside_a_row_keeps_the_cells_before_the_cut():

@@ -5,8 +5,20 @@ from __future__ import annotations
 import itertools
 
 from ..equations import slip
+from ..extract import form_position
 from ..findings import Severity
 from .registry import Context, check, fmt
+
+
+def _beyond_cut(ctx: Context):
+    """Whether a cell lies past where an incomplete text stops: not missing, unseen (the form check says so once)."""
+    extraction, template = ctx.report.extraction, ctx.template
+
+    def beyond(key: str) -> bool:
+        table_id, row = key.split(".")[:2]
+        return extraction.beyond_cut(form_position(template, table_id, row))
+
+    return beyond
 
 
 def _equation_check(ctx: Context, check_id: str) -> None:
@@ -28,7 +40,7 @@ def _equation_check(ctx: Context, check_id: str) -> None:
         if state == "unverifiable":
             ctx.rule(eq.keys, state)
             missing = [k for k in eq.keys if ctx.values.get(k) is None]
-            if len(missing) < len(eq.keys):
+            if len(missing) < len(eq.keys) and not all(map(_beyond_cut(ctx), missing)):
                 ctx.add(
                     Severity.INFO,
                     eq.keys,
