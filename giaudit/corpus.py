@@ -32,6 +32,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from .sheets import safe_cell
 
 CACHE_VERSION = "2"
 BATCH = 256
+PER_TASK = 16  # files per Dask task
 
 # The Parquet tables' columns and types, made from the two constants that define a value and a finding.
 _IDENT = (("report_id", "string"), ("agency", "string"), ("agency_key", "string"), ("year", "int"))
@@ -196,6 +198,10 @@ def _die_with_parent() -> None:
         pass
 
 
+def _process_files(paths: list[str], names: list[str]) -> list[FileResult]:
+    return [process_file(p, n) for p, n in zip(paths, names, strict=True)]
+
+
 def _dask_map(paths: list[str], names: list[str], scheduler) -> Iterator[FileResult]:
     try:
         from distributed import Client
@@ -204,12 +210,29 @@ def _dask_map(paths: list[str], names: list[str], scheduler) -> Iterator[FileRes
 
         raise MissingDependency("giaudit corpus --scheduler", "Dask", "dask") from exc
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    # Each task reads PER_TASK files: a task costs the scheduler about a millisecond, as much as reading a
+    # report, so one task per file kept a core of a small machine busy with scheduling.
+    # No barrier: while the oldest chunk is gathered, the next ones are already queued, so the workers never
+    # wait on the parent; results come in file order. At most 4 chunks (4 × BATCH files) in flight.
+    chunks: deque = deque()
     try:
-        for start in range(0, len(paths), 4 * BATCH):  # bounded number of futures in flight
-            futures = client.map(
-                process_file, paths[start : start + 4 * BATCH], names[start : start + 4 * BATCH], pure=False
+        for start in range(0, len(paths), BATCH):
+            ps, ns = paths[start : start + BATCH], names[start : start + BATCH]
+            cut = range(0, len(ps), PER_TASK)
+            chunks.append(
+                client.map(
+                    _process_files,
+                    [ps[i : i + PER_TASK] for i in cut],
+                    [ns[i : i + PER_TASK] for i in cut],
+                    pure=False,
+                )
             )
-            yield from client.gather(futures)
+            if len(chunks) == 4:
+                for results in client.gather(chunks.popleft()):
+                    yield from results
+        while chunks:
+            for results in client.gather(chunks.popleft()):
+                yield from results
     finally:
         if not isinstance(scheduler, Client):
             client.close()
