@@ -182,6 +182,20 @@ def test_on_a_local_dask_cluster(folder, tmp_path):
     pd.testing.assert_frame_equal(a.findings, b.findings)
 
 
+def test_dask_results_come_in_file_order_across_many_chunks(folder, monkeypatch):
+    import distributed
+
+    monkeypatch.setattr(corpus, "BATCH", 4)  # many chunks, several tasks a chunk, a short last task
+    monkeypatch.setattr(corpus, "PER_TASK", 3)
+    paths = [str(p) for p in corpus.discover(folder)] * 3
+    names = [f"{n}-{p}" for n, p in enumerate(paths)]
+    with distributed.Client(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None) as client:
+        got = list(corpus._dask_map(paths, names, client))
+    assert len(paths) > 4 * corpus.BATCH and len(got) == len(paths)
+    assert [r.sha256 for r in got] == [corpus.process_file(p, n).sha256 for p, n in zip(paths, names, strict=True)]
+    assert sum(r.error is not None for r in got) == 6  # the two bad files, three times each, recorded in place
+
+
 def test_corpus_bad_folder_exits_2(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "giaudit", "corpus", str(tmp_path / "none"), "-o", str(tmp_path)],
