@@ -84,23 +84,19 @@ def prose_vs_tables(report: Report, lang: str = "zh") -> pd.DataFrame:
 
 def notebook_setup() -> None:
     """Show whole messages and tables in notebooks, and draw Chinese in charts."""
-    from .plots import setup_fonts
+    from .plots import figure_png, setup_fonts
 
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.max_rows", 200)
     setup_fonts()
     try:
         from IPython import get_ipython
-        from IPython.core.pylabtools import print_figure
         from matplotlib.figure import Figure
     except ImportError:
         return
     shell = get_ipython()
-    if shell is not None:  # giaudit.plots builds figures without pyplot: show them as PNG
-        shell.display_formatter.formatters["image/png"].for_type(
-            Figure,
-            lambda fig: print_figure(fig, "png"),  # figures lay themselves out (constrained): no second, "tight" pass
-        )
+    if shell is not None:  # giaudit.plots builds figures without pyplot: show them as PNG, drawn once
+        shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
 
 
 def checks_status(findings: Findings, lang: str = "zh") -> pd.DataFrame:
