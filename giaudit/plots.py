@@ -320,7 +320,12 @@ def reconciliation_grid(report: Report, findings=None, lang: str = "zh") -> Figu
             if f.suspect:
                 suspects.add(f.suspect[0])
     colors = {"ok": "#e8f1e4", "fail": "#f6d5cf", "suspect": "#d9822b", "missing": "#e6e6e6"}
-    fig = _figure(9, 0.32 * len(rows) + 1.6)
+    # Fixed margins, not the layout engine: every label here has a known bound (row labels are cut at 22
+    # characters), and a layout engine would lay out all 175 numbers in an extra drawing pass of its own.
+    width, height = 9.0, 0.32 * len(rows) + 1.6
+    fig = _figure(width, height, layout=None)
+    left, right, top, bottom = 2.5, 0.15, 0.72, 0.42  # inches: row labels; edge; title + column labels; legend
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
     ax = fig.subplots()
     rgb = np.zeros((len(rows), len(cols), 3))
     for i, r in enumerate(rows):
@@ -337,7 +342,6 @@ def reconciliation_grid(report: Report, findings=None, lang: str = "zh") -> Figu
                 va="center",
                 fontsize=8,
                 color="white" if state == "suspect" else "#222222",
-                in_layout=False,  # inside the axes: the layout need not measure 175 numbers
             )
     # one image and two line collections, not a patch per cell: the grid is drawn in every write-up
     ax.imshow(rgb, extent=(0, len(cols), len(rows), 0), aspect="auto", interpolation="nearest")

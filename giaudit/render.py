@@ -105,15 +105,20 @@ def _kernel_quiet():
         os.close(devnull)
 
 
+def _kernel_path() -> None:
+    """The kernel is this interpreter's, not the first "python" on PATH."""
+    bin_dir = str(Path(sys.executable).parent)
+    if not os.environ.get("PATH", "").startswith(bin_dir + os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
 def _execute(nb, parameters: dict, progress: bool, source: str = "giaudit render"):
     """Run a notebook with papermill and return it. The kernel runs in an empty folder (a ``giaudit/`` folder
     where the user stands must not shadow the installed package); paths are made absolute first."""
     import nbformat
     import papermill
 
-    bin_dir = str(Path(sys.executable).parent)  # the kernel is this interpreter's, not the first "python" on PATH
-    if not os.environ.get("PATH", "").startswith(bin_dir + os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    _kernel_path()
     with tempfile.TemporaryDirectory(prefix="giaudit-") as tmp:
         src, done = Path(tmp) / "writeup.ipynb", Path(tmp) / "writeup-run.ipynb"
         nbformat.write(nb, src)
@@ -133,6 +138,47 @@ def _execute(nb, parameters: dict, progress: bool, source: str = "giaudit render
                 source, f"the write-up could not be made ({exc.ename}: {exc.evalue})", "please report this file"
             ) from exc
         return nbformat.read(done, as_version=4)
+
+
+def _execute_streaming(nb, last: dict[int, int], finish) -> list:
+    """Run a notebook cell by cell in one kernel; when cell i is the last of report ``last[i]``, call
+    ``finish(report)`` in a second thread while the kernel goes on with the next report (export and kernel
+    overlap on two cores). Returns what ``finish`` returned, in report order. The cells get their outputs."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    _kernel_path()
+    with tempfile.TemporaryDirectory(prefix="giaudit-") as tmp:
+        client = NotebookClient(nb, timeout=600, resources={"metadata": {"path": tmp}})
+
+        async def run() -> list:
+            loop = asyncio.get_running_loop()
+            with ThreadPoolExecutor(1) as pool:
+                pending = []
+                async with client.async_setup_kernel():
+                    for i, cell in enumerate(nb.cells):
+                        await client.async_execute_cell(cell, i)
+                        if i in last:
+                            pending.append(loop.run_in_executor(pool, finish, last[i]))
+                return list(await asyncio.gather(*pending))
+
+        try:
+            with _kernel_quiet():
+                try:
+                    asyncio.get_running_loop()
+                except RuntimeError:
+                    return asyncio.run(run())
+                with ThreadPoolExecutor(1) as outer:  # called from a running loop (a notebook): a loop of its own
+                    return outer.submit(asyncio.run, run()).result()
+        except CellExecutionError as exc:
+            raise UnreadableInput(
+                "giaudit render",
+                f"the write-up could not be made ({exc.ename}: {exc.evalue})",
+                "please report this file",
+            ) from exc
 
 
 def _absolute(path: str | Path | None) -> str:
@@ -219,25 +265,31 @@ def render_many(
         good.append((Path(path), report))
     template = combined_notebook()
     params = next(c for c in template.cells if "parameters" in c.metadata.get("tags", ()))
-    cells = [params]
+    cells = [params, nbformat.v4.new_code_cell(f"lang = {lang!r}")]
+    last: dict[int, int] = {}  # index of a report's last cell -> the report
     for n, (path, _) in enumerate(good):
         setup = nbformat.v4.new_code_cell(f"report_path = {_absolute(path)!r}\nprevious_path = ''")
         for i, cell in enumerate((setup, *(copy.deepcopy(c) for c in template.cells if c is not params))):
             cell.metadata["giaudit_report"] = n
             cell["id"] = f"r{n}-{i}"  # each report's copy of a cell is a cell of its own
             cells.append(cell)
+        last[len(cells) - 1] = n
     nb = copy.deepcopy(template)
     nb.cells = cells
     if progress:
         print(f"giaudit: 运行审核笔记本 (running the notebooks) on {len(good)} reports", file=sys.stderr)
-    executed = _execute(nb, {"lang": lang}, progress, "giaudit render") if good else None
     out_dir = Path(out_dir)
-    for n, (path, report) in enumerate(good):
-        one = nbformat.v4.new_notebook(metadata=executed.metadata)  # the report's own cells, not a copy of all
-        one.cells = [c for c in executed.cells if c.metadata.get("giaudit_report") == n and not _is_setup(c)]
+
+    def finish(n: int):
+        """Export report n's write-up; runs beside the kernel, which goes on with the next report."""
+        path, report = good[n]
+        one = nbformat.v4.new_notebook(metadata=nb.metadata)  # the report's own cells, not a copy of all
+        one.cells = [c for c in nb.cells if c.metadata.get("giaudit_report") == n and not _is_setup(c)]
         target = _export(one, _title(report), out_dir / f"{path.stem}-audit.html", show_code)
-        counts = audit(report).counts()
-        rows.append((target.name, report.meta.agency, report.meta.year, counts, None))
+        return target.name, report.meta.agency, report.meta.year, audit(report).counts(), None
+
+    if good:
+        rows.extend(_execute_streaming(nb, last, finish))
     return _write_index(rows, out_dir / "index.html", lang)
 
 
