@@ -22,7 +22,9 @@ CELL = "cell"
 BREAK = "break"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(
+    slots=True, unsafe_hash=True
+)  # not frozen: a frozen init costs 7 setattr calls, and every token has a Loc; never mutated
 class Loc:
     """Where a token came from: a line of text, a cell of an HTML table, a PDF page."""
 

@@ -35,7 +35,9 @@ from .values import Parsed, parse_value
 # ------------------------------------------------------------------ results
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(
+    slots=True, unsafe_hash=True
+)  # not frozen (a frozen init is 7 setattr calls; 200 cells a report); never mutated
 class Cell:
     """One value of the report: what was printed, what it means, where it was."""
 
@@ -757,7 +759,7 @@ def extract(doc: Document) -> Extraction:
         found, why, unplaced = matcher(tokens, parsed, cores, table, fmt, lo, hi)
         matches.extend(found)
         warnings.extend(why)
-        unread[table.id] = {**unplaced, **_labels_without_values(tokens, table, fmt, found, unplaced, lo, hi)}
+        unread[table.id] = {**unplaced, **_labels_without_values(tokens, cores, table, fmt, found, unplaced, lo, hi)}
         if found:
             pos = max(m.end for m in found) + 1
 
@@ -814,26 +816,29 @@ _LARGEST = 2**63 - 1  # a count beyond int64 is no count (and would not fit the 
 _FUSED = "标签已印出,但其数值未能与之对应(单元格连在一起,或数值个数不符)"
 
 
-def _labels_without_values(tokens, table: tpl.Table, fmt: str, found, unplaced, lo: int, hi: int) -> dict[str, str]:
+def _labels_without_values(
+    tokens, cores: _Cores, table: tpl.Table, fmt: str, found, unplaced, lo: int, hi: int
+) -> dict[str, str]:
     """Rows of the table whose own label is printed in its part of the text but got no values: present,
     not missing (a table whose cells run together prints every label and no separable number)."""
     matched = {m.row for m in found} | set(unplaced)
     replaced = {k for m in found for k in table.row(m.row).replaces}
+    left = [row for row in table.rows if not (row.optional or row.key in matched or row.key in replaced)]
+    if not left:
+        return {}  # every row was read (the usual case): nothing to look for
     text = tpl.normalize("".join(t.text for t in tokens[lo:hi] if t.kind != BREAK))
     index = tpl.label_index(fmt, table.id)
     headers = set() if table.layout == "single_row" else _header_cores(table)  # table 四's headers are its rows
     named = {
         key
-        for t in tokens[lo:hi]
-        if t.kind != BREAK and len(t.text) < 80 and tpl.core(t.text) not in headers
-        for key in index.rows_named(tpl.core(t.text))
+        for i in range(lo, hi)
+        if tokens[i].kind != BREAK and len(tokens[i].text) < 80 and cores[i] not in headers
+        for key in index.rows_named(cores[i])
     }
     # a table printed as one run ("…尚未审结总计000000000000000"): every row is there, none can be placed
     run_on = table.layout == "single_row" and any(_run_into_digits(tpl.core(h)).search(text) for h in table.headers)
     out = {}
-    for row in table.rows:
-        if row.optional or row.key in matched or row.key in replaced:
-            continue
+    for row in left:
         names = {tpl.core(n) for n in row.names} - headers  # 「总计」「其他」 as column headers name no row
         # 「…申请数量801000081」: a label run into its digits; not prose's 「…政府信息2件」
         if run_on or row.key in named or any(len(n) >= 4 and _run_into_digits(n).search(text) for n in names):

@@ -192,18 +192,25 @@ def _fused_table(tok: Token, template: tpl.Template) -> tpl.Table | None:
                 n = 0
         else:
             norm = tpl.normalize(text)
-            words = {tpl.core(c.label) for c in table.columns.values()} | {tpl.core(h) for h in table.headers}
+            words, names = table.derived("fused", _fused_words)
             if not any(w in norm for w in words):
                 continue
-            n = sum(
-                1
-                for row in table.rows
-                for name in {tpl.core(x) for x in row.names if len(tpl.core(x)) >= 4}
-                if re.search(re.escape(name) + r"\d[\d.]*(?![\d.]*[件条个份次人项篇%％])", norm)
-            )
+            n = sum(1 for name, pattern in names if name in norm and pattern.search(norm))
         if n >= 2 and n > score:
             best, score = table, n
     return best
+
+
+def _fused_words(table: tpl.Table) -> tuple[frozenset[str], tuple[tuple[str, re.Pattern], ...]]:
+    """A table's header words, and each (row, label) pair's label with the pattern of that label run into
+    its digits (a label that two rows share counts for each)."""
+    words = frozenset({tpl.core(c.label) for c in table.columns.values()} | {tpl.core(h) for h in table.headers})
+    names = tuple(
+        (name, re.compile(re.escape(name) + r"\d[\d.]*(?![\d.]*[件条个份次人项篇%％])"))
+        for row in table.rows
+        for name in {tpl.core(x) for x in row.names if len(tpl.core(x)) >= 4}
+    )
+    return words, names
 
 
 def _unfuse_paragraph(tok: Token, table: tpl.Table, template: tpl.Template) -> tuple[list[Token], list[Split]]:

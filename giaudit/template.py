@@ -113,17 +113,21 @@ class Table:
     headers: tuple[str, ...] = ()
     row_columns: tuple[str, ...] = ()
     equations: tuple[EquationSpec, ...] = ()
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def title(self) -> str:
         """「表三」: how reports and findings name the table."""
         return f"表{self.numeral}"
 
+    def derived(self, name: str, build):
+        """What a reader derives from this table once (compiled patterns, label sets), kept with it."""
+        if name not in self._index:
+            self._index[name] = build(self)
+        return self._index[name]
+
     def row(self, key: str) -> Row:
-        for row in self.rows:
-            if row.key == key:
-                return row
-        raise KeyError(key)
+        return self.derived("rows", lambda t: {r.key: r for r in t.rows})[key]
 
     def group(self, key: str) -> Group:
         for g in self.groups:
@@ -289,6 +293,12 @@ class Template:
         """Every canonical key of the format, in official order (optional rows left out)."""
         return [k for t in self.tables for k in t.keys()]
 
+    def derived(self, name: str, build):
+        """What a reader derives from this format once (compiled patterns, label sets), kept with it."""
+        if name not in self._index:
+            self._index[name] = build(self)
+        return self._index[name]
+
     def position(self, key: str) -> int:
         """Where a key stands in official order (optional rows after their table's rows; unknown last)."""
         if "position" not in self._index:
@@ -348,6 +358,7 @@ class LabelIndex:
         self.table = table
         self.exact: dict[str, list[str]] = {}
         self.prefix: dict[str, list[tuple[str, str]]] = {}
+        self._memo: dict[str, tuple[str, ...]] = {}
         for row in table.rows:
             for name in row.names:
                 c = core(name)
@@ -357,8 +368,16 @@ class LabelIndex:
                     self.prefix.setdefault(c[:PREFIX_MIN], []).append((c, row.key))
         self.groups = sorted((core(g.label) for g in table.groups), key=len, reverse=True)
 
-    def rows_named(self, text_core: str) -> list[str]:
-        """Row keys whose label or variant this (``core``-normalised) cell text names."""
+    def rows_named(self, text_core: str) -> tuple[str, ...]:
+        """Row keys whose label or variant this (``core``-normalised) cell text names (remembered per text)."""
+        found = self._memo.get(text_core)
+        if found is None:
+            if len(self._memo) > 65536:  # a corpus's worth of distinct cell texts: start again
+                self._memo.clear()
+            found = self._memo[text_core] = tuple(self._rows_named(text_core))
+        return found
+
+    def _rows_named(self, text_core: str) -> list[str]:
         found = self._lookup(text_core)
         if found:
             return found
