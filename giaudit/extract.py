@@ -160,12 +160,8 @@ def _heading_pattern(template: tpl.Template) -> tuple[re.Pattern, dict[str, int]
 _MARKS = re.compile(r"^[\s#*>·•]+")  # Markdown and list marks before a heading
 
 
-def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
-    """Long paragraphs that hold section headings mid-text (a body scraped as one line) split before each.
-
-    Only a numbered heading that names its section ("。二、主动公开政府信息情况") splits a paragraph;
-    the parts keep the paragraph's source.
-    """
+def _run_on_heading(template: tpl.Template) -> re.Pattern:
+    """「四、政府信息公开行政复议与行政诉讼情况」 mid-paragraph: a keyword within a few characters of the numeral."""
     n = "".join(s.numeral for s in template.sections)
     names = sorted(
         {re.escape(tpl.core(s.label)) for s in template.sections}
@@ -173,8 +169,16 @@ def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
         key=len,
         reverse=True,
     )
-    # 「四、政府信息公开行政复议与行政诉讼情况」: a keyword within a few characters of the numeral
-    at = re.compile(rf"(?<![(（{n}])(?=(?:第[{n}]部分|[{n}][、.．])\s*[^。;；,，\d]{{0,8}}?(?:{'|'.join(names)}))")
+    return re.compile(rf"(?<![(（{n}])(?=(?:第[{n}]部分|[{n}][、.．])\s*[^。;；,，\d]{{0,8}}?(?:{'|'.join(names)}))")
+
+
+def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
+    """Long paragraphs that hold section headings mid-text (a body scraped as one line) split before each.
+
+    Only a numbered heading that names its section ("。二、主动公开政府信息情况") splits a paragraph;
+    the parts keep the paragraph's source.
+    """
+    at = template.derived("run_on_heading", _run_on_heading)
     out: list[Token] = []
     for tok in tokens:
         if tok.kind != PARA or len(tok.text) <= 150 or not at.search(tok.text):
@@ -194,7 +198,7 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> tuple[dict[int
     found first; a "(四)…" line stands for a section only where no top-level heading was found and
     it fits in order between the sections that were ("(四)…行政复议…" inside 总体情况 is not 四).
     """
-    heading, numerals = _heading_pattern(template)
+    heading, numerals = template.derived("heading", _heading_pattern)
     found: dict[int, int] = {}
     printed: dict[int, str] = {}
     for parenthesized in (False, True):
@@ -862,22 +866,32 @@ def find_cut(tokens, template: tpl.Template, sections, matches, unread, title: i
     stops early, at the furthest part of the form it reached (a row, read or not, or a section heading).
     A text with no title and no first section whose first part of the form is further on starts late.
     """
-    reached: list[tuple[tuple, str]] = []
-    for number in sections:
-        s = template.section(number)
-        reached.append((form_position(template, section=number), f"第{s.numeral}部分「{s.label}」"))
-    rows = [(m.table, m.row) for m in matches] + [(t, r) for t, rows in unread.items() for r in rows]
-    for table_id, row in rows:
-        table = template.table(table_id)
-        reached.append((form_position(template, table_id, row), f"{table.title}「{table.row(row).label}」"))
-    first = template.sections[0].number
-    start = start_where = None
-    if reached and first not in sections and min(reached)[0][0] >= 3:  # nothing of 一 or 二: a later page
-        start, start_where = min(reached)
-    end = where = None
+    first, last = template.sections[0].number, template.sections[-1].number
     paras = [t.text for t in tokens if t.kind == PARA][-8:]
-    if template.sections[-1].number not in sections and not any(_SIGNED.match(p) for p in paras):
-        end, where = max(reached) if reached else ((0, 0, 0), "报告开头")
+    stops = last not in sections and not any(_SIGNED.match(p) for p in paras)
+    if first in sections and not stops:
+        return None  # the usual case: whole
+    # parts of the form reached: (position, section number or None, table, row); named only when chosen
+    reached = [(form_position(template, section=n), n, None, None) for n in sections]
+    rows = [(m.table, m.row) for m in matches] + [(t, r) for t, rows in unread.items() for r in rows]
+    reached += [(form_position(template, t, r), None, t, r) for t, r in rows]
+
+    def name(part) -> str:
+        _, number, table_id, row = part
+        if number is not None:
+            s = template.section(number)
+            return f"第{s.numeral}部分「{s.label}」"
+        table = template.table(table_id)
+        return f"{table.title}「{table.row(row).label}」"
+
+    start = start_where = None
+    earliest = min(reached, key=lambda part: part[0], default=None)
+    if earliest and first not in sections and earliest[0][0] >= 3:  # nothing of 一 or 二: a later page
+        start, start_where = earliest[0], name(earliest)
+    end = where = None
+    if stops:
+        furthest = max(reached, key=lambda part: part[0], default=None)
+        end, where = (furthest[0], name(furthest)) if furthest else ((0, 0, 0), "报告开头")
     if start is None and end is None:
         return None
     content = [t.text for t in tokens if t.kind != BREAK and t.text]

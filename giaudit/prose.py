@@ -133,8 +133,11 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for line in joined for s in _SENTENCE.findall(line) if s.strip()]
 
 
+_BLANKS = re.compile(r"[ \t\u3000]+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[ \t\u3000]+", "", unicodedata.normalize("NFKC", text))
+    return _BLANKS.sub("", unicodedata.normalize("NFKC", text))
 
 
 @lru_cache(maxsize=256)
@@ -143,7 +146,7 @@ def _sentences(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((s, _norm(s)) for s in sentences(text))
 
 
-def _find(spec: _Spec, prose: dict[int, str]) -> list[tuple[float | int, str, int]]:
+def _find(spec: _Spec, prose: dict[int, str]) -> list[tuple[float | int, str, int, str]]:
     found = []
     for section in spec.sections:
         for sentence, norm in _sentences(prose.get(section, "")):
@@ -155,9 +158,9 @@ def _find(spec: _Spec, prose: dict[int, str]) -> list[tuple[float | int, str, in
                 for m in pattern.finditer(norm):
                     if pattern.groups:
                         text = m.group(1)
-                        found.append((float(text) if "." in text else int(text), sentence, section))
+                        found.append((float(text) if "." in text else int(text), sentence, section, norm))
                     else:
-                        found.append((0, sentence, section))
+                        found.append((0, sentence, section, norm))
     return found
 
 
@@ -168,11 +171,11 @@ def facts(prose: dict[int, str], template=None) -> list[Fact]:
     for spec in _specs()[0]:
         keys = tuple(template.expand(spec.keys)) if template is not None else spec.keys
         seen = set()
-        for value, sentence, section in _find(spec, prose):
+        for value, sentence, section, norm in _find(spec, prose):
             if (value, sentence) in seen:
                 continue
             seen.add((value, sentence))
-            scope = next((w for w in _raw().get("scope_markers", ()) if w in _norm(sentence)), None)
+            scope = next((w for w in _raw().get("scope_markers", ()) if w in norm), None)
             out.append(
                 Fact(spec.id, spec.label, keys, value, sentence, section, spec.severity, spec.also_consistent, scope)
             )
@@ -212,7 +215,7 @@ def statement_label(id: str) -> str:
 
 def statements(prose: dict[int, str]) -> dict[str, list[tuple[float | int, str, int]]]:
     """Statements with no table cell of their own (the 信息处理费 of section 六)."""
-    return {spec.id: _find(spec, prose) for spec in _specs()[1]}
+    return {spec.id: [found[:3] for found in _find(spec, prose)] for spec in _specs()[1]}
 
 
 _BREAKDOWN = re.compile(r"(\d+)([条件篇次个项])[^\d。]{0,3}?其中")

@@ -138,12 +138,15 @@ class Context:
     def _used_for_reading(self, eq: Equation) -> bool:
         """An equation that split cells run together (the row's total, or a column equation that chose among a
         row's splits) holds by construction: it was used for reading and verifies nothing."""
+        if "_noted" not in self.__dict__:  # computed once per report, not per equation
+            self.__dict__["_noted"] = {k for k, c in self.report.cells.items() if c.note}
+            self.__dict__["_per_row"] = {e.check for t in self.template.tables for e in t.equations if e.per == "row"}
+        if self.__dict__["_noted"].isdisjoint(eq.keys):
+            return False  # no cell of it was read by a rule (the usual case)
         notes = [getattr(self.report.cells.get(k), "note", None) or "" for k in eq.keys]
         if any(f"「{eq.check}」" in n for n in notes):
             return True
-        per_row = self.__dict__.setdefault(
-            "_per_row", {e.check for t in self.template.tables for e in t.equations if e.per == "row"}
-        )
+        per_row = self.__dict__["_per_row"]
         return eq.check in per_row and all(n.startswith(SPLIT) for n in notes)
 
     def localiser(self) -> Localiser:

@@ -96,6 +96,7 @@ def _authority(ctx: Context, rule) -> None:
     )
 
 
+_DOUBLE_SIGN = re.compile(r"\s*[-−+]{2}")
 _LIST = 12  # cells or rows named in one finding before 「等」
 
 
@@ -122,7 +123,7 @@ def check_hygiene(ctx: Context) -> None:
             blank.setdefault(table_id, []).append(key)
         else:
             absent.setdefault(table_id, {}).setdefault(row_key, []).append(key)
-    odd = [k for k, c in ctx.report.cells.items() if c.value is not None and re.match(r"\s*[-−+]{2}", c.raw or "")]
+    odd = [k for k, c in ctx.report.cells.items() if c.value is not None and c.raw and _DOUBLE_SIGN.match(c.raw)]
     if odd:  # "--253": read with one sign, but printed wrong
         ctx.add(
             Severity.WARNING,
