@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from ..document import BREAK, CELL, PARA, TITLE, Document, Loc, Token
@@ -84,13 +83,17 @@ _WS = re.compile(r"[\s\u00a0\u3000]+")
 def read_html(text: str, name: str = "<html>") -> Document:
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
+        root = etree.fromstring(text, _PARSER)
+        if root is None:
+            raise ValueError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         raise UnreadableInput(
             name, f"cannot be parsed as HTML ({exc})", "check that the file is a saved web page"
         ) from exc
     title_el = root.find(".//title")
-    page_title = _clean(title_el.text_content()) if title_el is not None else None
+    page_title = _clean("".join(title_el.itertext())) if title_el is not None else None
+    # what is never read goes at once, its tail kept (text after a <script> is the page's)
+    etree.strip_elements(root, *_DROP, with_tail=False)
     walker = _Walker(name)
     body = root.find("body")
     walker.walk(body if body is not None else root)
@@ -100,7 +103,8 @@ def read_html(text: str, name: str = "<html>") -> Document:
     return doc
 
 
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
+# lxml's plain elements, not lxml.html's: those look up a Python class for every element visited (half the time)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
 
 
 def _clean(text: str) -> str:
@@ -156,6 +160,10 @@ class _Walker:
         self.table_count += 1
         t = self.table_count
         add = self.tokens.append
+        # a line broken inside a cell (<br>, <p>, <div>) reads as a space; a leading space is stripped with the
+        # rest, so only a break between two texts counts
+        for el in table.iter("br", "p", "div"):
+            el.text = " " + (el.text or "")
         for r, tr in enumerate(table.iter("tr"), 1):
             c = 0
             for cell in tr:
@@ -167,23 +175,8 @@ class _Walker:
 
 
 def _cell_text(cell) -> str:
-    parts: list[str] = []
-    _collect(cell, parts)
-    return _clean("".join(parts))
-
-
-def _collect(el, parts: list[str]) -> None:
-    if el.text:
-        parts.append(el.text)
-    for child in el:
-        if isinstance(child.tag, str):
-            tag = child.tag.lower()
-            if tag not in _DROP:
-                if tag in ("br", "p", "div") and parts:
-                    parts.append(" ")
-                _collect(child, parts)
-        if child.tail:
-            parts.append(child.tail)
+    """A cell's text (its table's line breaks already made spaces by ``_data_table``)."""
+    return _clean(etree.tostring(cell, method="text", encoding=str, with_tail=False))
 
 
 register("html", suffixes={".html", ".htm", ".shtml", ".xhtml", ".mht"}, read=read_html, binary=False)
