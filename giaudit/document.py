@@ -22,9 +22,11 @@ CELL = "cell"
 BREAK = "break"
 
 
-@dataclass(
-    slots=True, unsafe_hash=True
-)  # not frozen: a frozen init costs 7 setattr calls, and every token has a Loc; never mutated
+_WORD = (".docx", ".doc", ".wps")  # files whose "line" is a paragraph number
+
+
+# Not frozen (a frozen init costs a setattr call per field, and every token has a Loc), but never mutated.
+@dataclass(slots=True, unsafe_hash=True)
 class Loc:
     """Where a token came from: a line of text, a cell of an HTML table, a PDF page."""
 
@@ -41,6 +43,10 @@ class Loc:
 
     def _where(self) -> str:
         name = self.file or "<text>"
+        if self.page is None and self.table is None:  # a line of text, the commonest source: said at once
+            if self.line is None:
+                return name
+            return f"{name} ¶{self.line}" if name.lower().endswith(_WORD) else f"{name}:{self.line}"
         parts = []
         if self.page is not None:
             parts.append(f"p{self.page}")
@@ -51,7 +57,7 @@ class Loc:
             if self.col is not None:
                 parts.append(f"c{self.col}")
         where = "/".join(parts)
-        if self.line is not None and self.file and self.file.lower().endswith((".docx", ".doc", ".wps")):
+        if self.line is not None and self.file and self.file.lower().endswith(_WORD):
             return f"{name} ¶{self.line}"  # a Word paragraph, counted from the start
         if self.line is not None:
             return f"{name}:{self.line}" + (f" ({where})" if where else "")

@@ -49,8 +49,12 @@ def equations(report: Report) -> list[Equation]:
         if not table.equations:
             continue
         rows = _present(report, table)
-        for spec in table.equations:
-            out += _expand(table, spec, rows)
+        # the same rows give the same equations: expanded once per table and set of rows, not per report
+        known = table.derived("equations", lambda _: {})
+        present = tuple(r.key for r in rows)
+        if present not in known:
+            known[present] = [e for spec in table.equations for e in _expand(table, spec, rows)]
+        out += known[present]
     return out
 
 

@@ -141,9 +141,10 @@ class Report:
         """
         out = []
         for key, cell in self.cells.items():
-            amount = self.template.spec(key)[2].kind == "amount"
+            column = self.template.spec(key)[2]
+            amount = column.kind == "amount"
             count = None if amount or isinstance(cell.value, float) else cell.value
-            unit = cell.unit or (self.template.spec(key)[2].unit if cell.value is not None else None)
+            unit = cell.unit or (column.unit if cell.value is not None else None)
             source = str(cell.source) if cell.source else None
             out.append((key, count, cell.value if amount else None, cell.raw, unit, source))
         return out
