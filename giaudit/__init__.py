@@ -44,16 +44,23 @@ def read(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> R
     return Report(document, extract(document))
 
 
-def audit(report: Report, previous: Report | None = None) -> Findings:
+def audit(report: Report, previous: Report | None = None, *, decisions=None) -> Findings:
     """Run every reconciliation check on a report (and, given last year's report, the cross-year ones).
 
     Returns ``Findings``: ``.df`` has one row per finding (check, severity, keys,
-    expected, actual, difference, message, source, suspect, slip); ``.results``
-    every rule evaluated with pass / fail / unverifiable.
+    expected, actual, difference, message, source, suspect, slip, fingerprint,
+    decision); ``.results`` every rule evaluated with pass / fail / unverifiable.
+    ``decisions``: a reviewer's decisions file (or what ``giaudit.decisions.read``
+    gave), applied to the findings; ``.stale`` lists those whose finding is gone.
     """
     from .checks import audit as run
 
-    return run(report, previous)
+    findings = run(report, previous)
+    if decisions is not None:
+        from .decisions import read as read_decisions
+
+        findings.apply(decisions if isinstance(decisions, dict) else read_decisions(decisions))
+    return findings
 
 
 def read_corpus(root, out=None, **kwargs):

@@ -16,6 +16,7 @@ from . import __version__
 from .errors import GiauditError
 
 EXIT_OK = 0
+EXIT_FINDINGS = 1  # --fail-on: an open finding at that level remains
 EXIT_BAD_INPUT = 2
 
 
@@ -71,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="info",
         help="列出的最低级别 · least severity to list (default: info, i.e. all)",
     )
+    _add_decisions(a)
+    a.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        help="发布前自查:仍有该级别(或更高)未排除的问题时退出码为 1 · exit 1 when an open finding at this level "
+        "or above remains (a pre-publication check)",
+    )
     a.set_defaults(func=cmd_audit)
 
     r = sub.add_parser(
@@ -108,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=("zh", "en"), default="zh", help="标签语言 · label language (default: zh)")
     r.add_argument("--show-code", action="store_true", help="保留代码单元格 · keep the code cells in the write-up")
     r.add_argument("--quiet", action="store_true", help="不显示进度 · no progress bar")
+    _add_decisions(r)
     r.set_defaults(func=cmd_render)
 
     k = sub.add_parser(
@@ -133,7 +142,28 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="另存 OUT/corpus.xlsx · also write OUT/corpus.xlsx: reports, findings, values",
     )
+    _add_decisions(k)
     k.set_defaults(func=cmd_corpus)
+
+    d = sub.add_parser(
+        "decide",
+        help="记录审核人对某条发现的决定 · record a reviewer's decision on a finding",
+        description="Record (or withdraw) a reviewer's decision on one finding, by its fingerprint (from "
+        "`giaudit audit FILE --json` or the write-up), in a decisions CSV that audit, render and corpus apply.",
+    )
+    d.add_argument("fingerprint", metavar="FINGERPRINT", help="发现的指纹 · the finding's fingerprint")
+    d.add_argument(
+        "decision",
+        choices=("confirmed", "dismissed", "withdraw"),
+        help="confirmed 确认 / dismissed 排除 / withdraw 撤回已记录的决定",
+    )
+    d.add_argument("--decisions", metavar="FILE.csv", required=True, help="决定文件(不存在则新建) · decisions file")
+    d.add_argument("--note", default="", help="说明 · why")
+    d.add_argument("--reviewer", default="", help="审核人 · who decided")
+    d.add_argument(
+        "--report", metavar="FILE", help="该发现所属报告(填写报告与发现说明列) · the report, to label the row"
+    )
+    d.set_defaults(func=cmd_decide)
 
     c = sub.add_parser(
         "checks",
@@ -147,37 +177,91 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_decisions(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--decisions",
+        metavar="FILE.csv",
+        help="审核人的决定(确认/排除)文件,重新运行时沿用 · a reviewer's decisions (confirmed/dismissed) to apply",
+    )
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from . import audit, read
 
     report = read(args.file, encoding=args.encoding)
     previous = read(args.previous, encoding=args.encoding) if args.previous else None
-    findings = audit(report, previous)
+    findings = audit(report, previous, decisions=args.decisions)
     if args.xlsx:
         from .excel import write_report
 
         write_report(report, findings, args.xlsx)
+    failed = EXIT_FINDINGS if args.fail_on and findings.fails(args.fail_on) else EXIT_OK
     if args.json:
         _print(findings.to_json(indent=1))
-        return EXIT_OK
+        return failed
     least = {"error": 0, "warning": 1, "info": 2}[args.severity]
     m = report.meta
-    counts = findings.counts()
+    counts = findings.counts(open_only=True)
+    dismissed = sum(not f.open for f in findings)
     lines = [
         f"{m.agency or '(未识别单位)'}  {m.year or '(未识别年度)'}年  格式 {m.format}  来源 {m.source}",
-        f"错误 {counts['error']} 条  警示 {counts['warning']} 条  提示 {counts['info']} 条",
+        f"错误 {counts['error']} 条  警示 {counts['warning']} 条  提示 {counts['info']} 条"
+        + (f"  (另有 {dismissed} 条已由审核人排除)" if dismissed else ""),
         "",
     ]
+    from .decisions import LABELS
     from .pages import where
 
     # in the order of the report: notes on the whole document first, then by the place in the form
     for f in sorted(findings, key=lambda f: (f.order[0] if f.order else -1, f.severity.rank)):
         if f.severity.rank > least:
             continue
-        lines.append(f"[{f.severity.label}] {f.message}  ({f.check})")
+        mark = f"[{LABELS[f.decision]}] " if f.decision else ""
+        lines.append(f"[{f.severity.label}] {mark}{f.message}  ({f.check} {f.fingerprint})")
+        if f.decision_note:
+            lines.append(f"        审核说明: {f.decision_note}")
         if f.source:
             lines.append(f"        出处: {where(f.source)}")
+    for d in findings.stale:
+        lines.append(f"[过期决定] {d.fingerprint} ({d.label}) 对应的发现已不再出现:{d.message or d.check}")
+    if args.fail_on:
+        level = {"error": "错误", "warning": "警示或错误"}[args.fail_on]
+        lines.append(
+            f"\n发布前自查:仍有未排除的{level},退出码 1" if failed else f"\n发布前自查:没有未排除的{level},可以发布"
+        )
     _print("\n".join(lines))
+    return failed
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from .decisions import decide, report_label
+
+    finding, label = None, ""
+    if args.report:
+        from . import audit
+        from . import read as read_report
+
+        findings = audit(read_report(args.report))
+        finding = next((f for f in findings if f.fingerprint == args.fingerprint), None)
+        if finding is None:
+            print(
+                f"giaudit: {args.report}: no finding has the fingerprint {args.fingerprint}; "
+                "see `giaudit audit FILE` for the fingerprints",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        label = report_label(findings.meta)
+    decision = None if args.decision == "withdraw" else args.decision
+    decide(
+        args.decisions,
+        args.fingerprint,
+        decision,
+        note=args.note,
+        reviewer=args.reviewer,
+        finding=finding,
+        report=label,
+    )
+    _print(f"{args.fingerprint}: {args.decision} -> {args.decisions}")
     return EXIT_OK
 
 
@@ -205,7 +289,18 @@ def cmd_render(args: argparse.Namespace) -> int:
         print("giaudit: render needs FILE (a report), several FILEs, --each DIR or --corpus DIR", file=sys.stderr)
         return EXIT_BAD_INPUT
     if len(files) > 1:
-        _print(str(render_many(files, args.output, lang=args.lang, show_code=args.show_code, progress=not args.quiet)))
+        _print(
+            str(
+                render_many(
+                    files,
+                    args.output,
+                    lang=args.lang,
+                    show_code=args.show_code,
+                    progress=not args.quiet,
+                    decisions=args.decisions,
+                )
+            )
+        )
         return EXIT_OK
     report = read(files[0], encoding=args.encoding)
     if args.previous:
@@ -218,6 +313,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         show_code=args.show_code,
         progress=not args.quiet,
         parsed=report,
+        decisions=args.decisions,
     )
     _print(str(path))
     return EXIT_OK
@@ -233,7 +329,13 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         agency_map=args.agency_map,
         progress=not args.quiet,
+        decisions=args.decisions,
     )
+    for d in stats.stale:
+        print(
+            f"giaudit: 过期决定 (stale decision) {d.fingerprint} ({d.label}): {d.report} {d.message or d.check}",
+            file=sys.stderr,
+        )
     if args.xlsx:
         from .excel import write_corpus
 

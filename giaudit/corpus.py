@@ -323,6 +323,7 @@ class RunStats:
     errors: int = 0
     cached: int = 0
     pairs: int = 0
+    stale: list = field(default_factory=list)  # decisions whose finding no longer occurs
 
 
 def run(
@@ -333,9 +334,17 @@ def run(
     scheduler=None,
     agency_map: str | Path | None = None,
     progress: bool = True,
+    decisions: str | Path | None = None,
 ) -> RunStats:
-    """Parse and audit every report under ``root`` into ``out``; returns counts."""
+    """Parse and audit every report under ``root`` into ``out``; returns counts. ``decisions``: a reviewer's
+    decisions file (``giaudit.decisions``), applied to the findings; the reports' error and warning counts
+    are then of open findings, and ``stats.stale`` lists decisions no finding of the corpus matches."""
     root, out = Path(root), Path(out)
+    decided = None
+    if decisions is not None:
+        from .decisions import read as read_decisions
+
+        decided = read_decisions(decisions)  # a bad decisions file stops the run before any work
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -355,12 +364,14 @@ def run(
     out.mkdir(parents=True, exist_ok=True)
     lock = _lock(out)
     try:
-        return _run_locked(root, out, files, pa, pq, workers, scheduler, agency_map, progress)
+        return _run_locked(root, out, files, pa, pq, workers, scheduler, agency_map, progress, decided)
     finally:
         lock.close()
 
 
-def _run_locked(root: Path, out: Path, files: list[Path], pa, pq, workers, scheduler, agency_map, progress) -> RunStats:
+def _run_locked(
+    root: Path, out: Path, files: list[Path], pa, pq, workers, scheduler, agency_map, progress, decided=None
+) -> RunStats:
     cache = _Cache(out)
     stats = RunStats(files=len(files))
     cached = {p: cache.known(p) for p in files}  # content hashes only: results are loaded one at a time
@@ -375,6 +386,7 @@ def _run_locked(root: Path, out: Path, files: list[Path], pa, pq, workers, sched
     }
     written = [0, 0]  # value and finding rows
     summaries, errors = [], []
+    used: set[str] = set()  # fingerprints of decisions that met their finding
     crossing: dict[str, list[tuple]] = {}  # the few cells the cross-year check reads, per report
     vbatch, fbatch = [], []
     values_w = findings_w = None
@@ -408,10 +420,13 @@ def _run_locked(root: Path, out: Path, files: list[Path], pa, pq, workers, sched
             crossing[rid] = [row for row in result.values if _crosses(row[0])]
             ident = (rid, meta["agency"], normalize_agency(meta["agency"]), meta["year"], meta["format"])
             vbatch.extend((*ident, *row) for row in result.values)
-            fbatch.extend(
+            rows = [
                 (rid, meta["agency"], normalize_agency(meta["agency"]), meta["year"], *row, None)
                 for row in result.findings
-            )
+            ]
+            if decided:
+                rows = _decide(rows, decided, summaries[-1], used)
+            fbatch.extend(rows)
             if len(vbatch) > BATCH * 200:
                 written[0] += _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
                 written[1] += _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
@@ -422,7 +437,8 @@ def _run_locked(root: Path, out: Path, files: list[Path], pa, pq, workers, sched
             s["agency_key"] = keys.get(normalize_agency(s["agency"]))
         for this, last in _consecutive(summaries):
             stats.pairs += 1
-            fbatch.extend(_cross_year_rows(this, last, crossing))
+            rows = _cross_year_rows(this, last, crossing)
+            fbatch.extend(_decide(rows, decided, this, used, counted=False) if decided else rows)
         written[0] += _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
         written[1] += _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
         values_w.close()
@@ -447,7 +463,34 @@ def _run_locked(root: Path, out: Path, files: list[Path], pa, pq, workers, sched
                 path.unlink()
         cache.save()
     stats.reports, stats.errors = len(summaries), len(errors)
+    stats.stale = [d for fp, d in (decided or {}).items() if fp not in used]
     return stats
+
+
+_FP, _DECISION, _NOTE, _SEVERITY = (
+    FINDING_FIELDS.index(n) for n in ("fingerprint", "decision", "decision_note", "severity")
+)
+
+
+def _decide(rows: list[tuple], decided: dict, summary: dict, used: set[str], counted: bool = True) -> list[tuple]:
+    """Finding rows with the reviewer's decisions filled in; the report's counts made counts of open findings
+    (``counted``: the rows are among the report's counts; the cross-year ones are not)."""
+    out = []
+    for row in rows:
+        d = decided.get(row[_FP])
+        if d is None:
+            out.append(row)
+            continue
+        used.add(d.fingerprint)
+        row = list(row)
+        row[_DECISION], row[_NOTE] = d.decision, d.note or None
+        if d.decision == "dismissed" and counted:
+            summary["dismissed"] = summary.get("dismissed", 0) + 1
+            plural = {"error": "errors", "warning": "warnings", "info": "infos"}[row[_SEVERITY]]
+            if plural in summary:
+                summary[plural] -= 1
+        out.append(tuple(row))
+    return out
 
 
 def _check_written(pq, tmp: dict[str, Path], rows: dict[str, int]) -> None:
@@ -532,8 +575,12 @@ def _kept(summary: dict, crossing: dict[str, list[tuple]]):
 
 def _cross_year_rows(this: dict, last: dict, crossing: dict[str, list[tuple]]) -> list[tuple]:
     from .checks import cross_year
+    from .findings import fingerprint
 
     findings = cross_year(_kept(this, crossing), _kept(last, crossing))
+    fingerprint(
+        findings, {"agency": this["agency"], "year": this["year"], "format": this["format"], "title": this.get("title")}
+    )
     ids = (this["report_id"], this["agency"], this["agency_key"], this["year"])
     return [(*ids, *f.row(), last["report_id"]) for f in findings]
 
@@ -588,6 +635,7 @@ def _write_reports(pa, pq, summaries: list[dict], path: Path) -> None:
         "review_total",
         "balance_failed",
         "reader_warnings",
+        "dismissed",
     ):
         if c in df:
             df[c] = pd.array([None if v is None or v != v else int(v) for v in df[c]], dtype="Int64")

@@ -10,10 +10,12 @@ the likely slip behind it. The report's numbers are never changed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -48,6 +50,9 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("suspect_key", "string"),
     ("suspect_value", "float"),
     ("slip", "string"),
+    ("fingerprint", "string"),
+    ("decision", "string"),
+    ("decision_note", "string"),
     ("message_en", "string"),
 )
 COLUMNS = [name for name, _ in FIELDS]
@@ -67,6 +72,14 @@ class Finding:
     suspect: tuple[str, int | float] | None = None
     slip: str | None = None
     order: tuple = field(default=(), compare=False)
+    fingerprint: str = ""  # see fingerprint(): set when the audit is done
+    decision: str | None = None  # a reviewer's: "confirmed", "dismissed" or None (open)
+    decision_note: str | None = None
+
+    @property
+    def open(self) -> bool:
+        """Not dismissed by a reviewer: it still counts."""
+        return self.decision != "dismissed"
 
     def row(self) -> tuple:
         """The finding as a row of ``ROW_FIELDS`` (the DataFrame's columns but the English message)."""
@@ -82,6 +95,9 @@ class Finding:
             self.suspect[0] if self.suspect else None,
             self.suspect[1] if self.suspect else None,
             self.slip,
+            self.fingerprint,
+            self.decision,
+            self.decision_note,
         )
 
     @property
@@ -103,6 +119,9 @@ class Finding:
             "source": self.source,
             "suspect": {"key": self.suspect[0], "value": _json_number(self.suspect[1])} if self.suspect else None,
             "slip": self.slip,
+            "fingerprint": self.fingerprint,
+            "decision": self.decision,
+            "decision_note": self.decision_note,
         }
 
 
@@ -112,6 +131,29 @@ def _json_number(v):
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v
+
+
+def identity(meta: dict) -> str:
+    """The report as fingerprints know it: agency (as corpora compare it), year and format — not its file,
+    its form (text, HTML, PDF, Word) or where in it anything stands. A report whose agency was not found
+    is known by its title, and then by its file's name."""
+    from .meta import normalize_agency
+
+    who = normalize_agency(meta.get("agency")) or meta.get("title") or Path(meta.get("source") or "").stem
+    return f"{who}|{meta.get('year') or ''}|{meta.get('format') or ''}"
+
+
+def fingerprint(items: list[Finding], meta: dict) -> None:
+    """Give each finding its fingerprint: a hash of its check, its keys and the report's ``identity``. The same
+    finding on a re-run, a moved file or the report as PDF instead of HTML has the same one; findings that
+    share check and keys (notes on the whole document) are told apart by their order among themselves."""
+    who = identity(meta)
+    seen: dict[tuple, int] = {}
+    for f in items:
+        base = (f.check, f.keys)
+        n = seen[base] = seen.get(base, 0) + 1
+        text = "\x1f".join((who, f.check, ",".join(f.keys), str(n) if n > 1 else ""))
+        f.fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class Result(NamedTuple):
@@ -136,6 +178,22 @@ class Findings:
         self._results = results
         self.meta = meta
         self.check_order = check_order
+        fingerprint(self.items, meta)
+        self.stale: list = []  # decisions on this report whose finding no longer occurs (see apply)
+
+    def apply(self, decisions: dict) -> list:
+        """Mark each finding with the reviewer's decision on it (``decisions``: fingerprint -> ``Decision``, as
+        ``giaudit.decisions.read`` gives). Returns, and keeps as ``stale``, the decisions made on this report
+        whose finding no longer occurs."""
+        from .decisions import report_label
+
+        here = {f.fingerprint for f in self.items}
+        for f in self.items:
+            d = decisions.get(f.fingerprint)
+            f.decision, f.decision_note = (d.decision, d.note or None) if d else (None, None)
+        label = report_label(self.meta)
+        self.stale = [d for fp, d in decisions.items() if fp not in here and d.report and d.report == label]
+        return self.stale
 
     @cached_property
     def results(self) -> pd.DataFrame:
@@ -169,11 +227,18 @@ class Findings:
         counts = self.counts()
         return f"<Findings error={counts['error']} warning={counts['warning']} info={counts['info']}>"
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, open_only: bool = False) -> dict[str, int]:
+        """Findings by severity; ``open_only``: leaving out those a reviewer dismissed."""
         out = {s.value: 0 for s in Severity}
         for f in self.items:
-            out[f.severity.value] += 1
+            if f.open or not open_only:
+                out[f.severity.value] += 1
         return out
+
+    def fails(self, level: str) -> bool:
+        """Whether an open finding at ``level`` ("error" or "warning") or above remains: ``--fail-on``."""
+        least = Severity(level).rank
+        return any(f.open and f.severity.rank <= least for f in self.items)
 
     def errors(self) -> list[Finding]:
         return [f for f in self.items if f.severity is Severity.ERROR]
@@ -206,7 +271,13 @@ class Findings:
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict:
-        return {"meta": self.meta, "findings": [f.to_dict() for f in self.items]}
+        out = {"meta": self.meta, "findings": [f.to_dict() for f in self.items]}
+        if self.stale:
+            out["stale_decisions"] = [
+                {"fingerprint": d.fingerprint, "decision": d.decision, "check": d.check, "message": d.message}
+                for d in self.stale
+            ]
+        return out
 
     def to_json(self, **kw) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kw)

@@ -39,6 +39,9 @@ CSS = """
 .gi .check { display: block; color: #8a8a8a; font-size: 11px; }
 .gi .src { color: #555; font-size: 12px; }
 .gi .none-said { color: #555; }
+.gi .dismissed, .gi .dismissed .sev { opacity: .55; }
+.gi .decision { display: inline-block; padding: 0 5px; border: 1px solid #7a8793; border-radius: 3px; font-size: 12px; }
+.gi .decision.confirmed { border-color: #c23b22; color: #c23b22; }
 .gi col.sev { width: 5.5em; } .gi col.where { width: 16%; } .gi col.cell { width: 22%; }
 @media print {
   @page { size: A4; margin: 15mm 12mm; }
@@ -157,9 +160,18 @@ def findings(found: Findings, severity: str | None = None, lang: str = "zh", rep
     for f in items:
         sev = f.severity.label if lang != "en" else f.severity.value
         message = f.message_en if lang == "en" and f.message_en else f.message
+        decided = ""
+        if f.decision:
+            from .decisions import LABELS
+
+            label = LABELS[f.decision] if lang != "en" else f.decision
+            decided = f'<span class="decision {e(f.decision)}">{e(label)}</span> '
+            if f.decision_note:
+                message += f"({pick('审核说明', 'note', lang)}:{f.decision_note})"
         rows.append(
-            f'<tr><td><span class="sev {f.severity.value}">{e(sev)}</span><span class="check">{e(f.check)}</span></td>'
-            f'<td>{e(message)}</td><td class="src">{e(where(f.source))}</td>'
+            f'<tr{" class=dismissed" if not f.open else ""}><td><span class="sev {f.severity.value}">{e(sev)}</span>'
+            f'<span class="check">{e(f.check)} · {e(f.fingerprint)}</span></td>'
+            f'<td>{decided}{e(message)}</td><td class="src">{e(where(f.source))}</td>'
             f"<td>{_suspect_cell(f, report)}</td></tr>"
         )
     heads = [

@@ -33,7 +33,8 @@ from giaudit import views
 views.notebook_setup()
 _report = giaudit.read(views.resolve(report_path))
 _previous = giaudit.read(views.resolve(previous_path)) if previous_path else None
-views.summary(_report, giaudit.audit(_report, _previous), lang)"""
+_decisions = views.resolve(decisions_path) if decisions_path else None
+views.summary(_report, giaudit.audit(_report, _previous, decisions=_decisions), lang)"""
 # The write-up needs no script (no widgets, no math): every <script> element nbconvert's template adds
 # (MathJax, Mermaid, require.js loaders) is removed. Report text is escaped, so it holds no element at all.
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
@@ -218,19 +219,35 @@ def render(
     show_code: bool = False,
     progress: bool = True,
     parsed: Report | None = None,
+    decisions: str | Path | None = None,
 ) -> Path:
-    """Run the notebooks on a report and write ``<out_dir>/<stem>-audit.html``; returns its path."""
+    """Run the notebooks on a report and write ``<out_dir>/<stem>-audit.html``; returns its path.
+    ``decisions``: a reviewer's decisions file, shown beside the findings (dismissed ones not counted)."""
     _require()
     from . import read
 
     parsed = parsed or read(report)  # bad input fails here, with its one-line reason
     if previous:
         read(previous)
+    _check_decisions(decisions)
     if progress:
         print(f"giaudit: 运行审核笔记本 (running the notebooks) on {report}", file=sys.stderr)
-    params = {"report_path": _absolute(report), "previous_path": _absolute(previous), "lang": lang}
+    params = {
+        "report_path": _absolute(report),
+        "previous_path": _absolute(previous),
+        "lang": lang,
+        "decisions_path": _absolute(decisions),
+    }
     executed = _execute(combined_notebook(), params, progress, str(report))
     return _export(executed, _title(parsed), Path(out_dir) / f"{Path(report).stem}-audit.html", show_code)
+
+
+def _check_decisions(decisions) -> None:
+    """A bad decisions file is said in one line before any kernel starts."""
+    if decisions:
+        from .decisions import read
+
+        read(decisions)
 
 
 def _title(report: Report) -> str:
@@ -245,6 +262,7 @@ def render_many(
     lang: str = "zh",
     show_code: bool = False,
     progress: bool = True,
+    decisions: str | Path | None = None,
 ) -> Path:
     """One write-up per report, all made in one kernel, and ``<out_dir>/index.html`` listing them (agency, year,
     errors, warnings, a link); a file that cannot be read is listed with its reason and the rest go on.
@@ -255,6 +273,7 @@ def render_many(
     from . import audit, read
     from .errors import GiauditError
 
+    _check_decisions(decisions)
     rows, good = [], []
     for path in reports:
         try:
@@ -265,7 +284,7 @@ def render_many(
         good.append((Path(path), report))
     template = combined_notebook()
     params = next(c for c in template.cells if "parameters" in c.metadata.get("tags", ()))
-    cells = [params, nbformat.v4.new_code_cell(f"lang = {lang!r}")]
+    cells = [params, nbformat.v4.new_code_cell(f"lang = {lang!r}\ndecisions_path = {_absolute(decisions)!r}")]
     last: dict[int, int] = {}  # index of a report's last cell -> the report
     for n, (path, _) in enumerate(good):
         setup = nbformat.v4.new_code_cell(f"report_path = {_absolute(path)!r}\nprevious_path = ''")
@@ -286,7 +305,8 @@ def render_many(
         one = nbformat.v4.new_notebook(metadata=nb.metadata)  # the report's own cells, not a copy of all
         one.cells = [c for c in nb.cells if c.metadata.get("giaudit_report") == n and not _is_setup(c)]
         target = _export(one, _title(report), out_dir / f"{path.stem}-audit.html", show_code)
-        return target.name, report.meta.agency, report.meta.year, audit(report).counts(), None
+        counts = audit(report, decisions=decisions).counts(open_only=True)
+        return target.name, report.meta.agency, report.meta.year, counts, None
 
     if good:
         rows.extend(_execute_streaming(nb, last, finish))

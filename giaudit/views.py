@@ -152,28 +152,54 @@ def summary_html(report: Report, findings: Findings, lang: str = "zh") -> str:
 
     m = report.meta
     e = html.escape
-    counts = findings.counts()
+    counts = findings.counts(open_only=True)  # what a reviewer dismissed no longer counts
+    dismissed = sum(not f.open for f in findings)
     title = f"{m.agency or _h('未识别单位', 'unknown agency', lang)} {m.year or ''}" + _h(
         "年政府信息公开工作年度报告审核", " annual report audit", lang
     )
     items = (
         "".join(
-            f'<li><span class="sev {f.severity.value}">{e(f.severity.label if lang != "en" else f.severity.value)}</span> '
+            f'<li{" class=dismissed" if not f.open else ""}><span class="sev {f.severity.value}">'
+            f"{e(f.severity.label if lang != 'en' else f.severity.value)}</span> {_decision_mark(f, lang)}"
             f"{e(f.message if lang != 'en' else f.message_en or f.message)}"
-            f"{'<br><span class=src>' + e(_h('出处', 'source', lang)) + ':' + e(where(f.source)) + '</span>' if f.source else ''}</li>"
+            f"{'<br><span class=src>' + e(_h('出处', 'source', lang)) + ':' + e(where(f.source)) + '</span>' if f.source else ''}"
+            f"{'<br><span class=src>' + e(_h('审核说明', 'note', lang)) + ':' + e(f.decision_note) + '</span>' if f.decision_note else ''}</li>"
             for f in findings
             if f.severity is not Severity.INFO
         )
         or f"<li>{e(_h('未发现错误或警示。', 'No errors or warnings.', lang))}</li>"
+    )
+    stale = "".join(f"<li>{e(d.fingerprint)} ({e(d.label)}):{e(d.message or d.check)}</li>" for d in findings.stale)
+    open_note = (
+        e(_h(f"(另有 {dismissed} 条已由审核人排除)", f" ({dismissed} dismissed by a reviewer)", lang))
+        if dismissed
+        else ""
     )
     return (
         f"<style>{_CSS}{CSS}</style>"
         f'<div class="giaudit-summary gi"><h1>{e(title)}</h1>'
         f"<p>{e(_h('来源', 'source', lang))}: {e(Path(m.source).name)} · {e(_h('格式', 'format', lang))} {e(m.format)} · "
         f"{e(_h('错误', 'errors', lang))} {counts['error']} · {e(_h('警示', 'warnings', lang))} {counts['warning']} · "
-        f"{e(_h('提示', 'notes', lang))} {counts['info']}</p>"
-        f"<h2>{e(_h('审核发现摘要', 'Summary of findings', lang))}</h2><ol>{items}</ol></div>"
+        f"{e(_h('提示', 'notes', lang))} {counts['info']}{open_note}</p>"
+        f"<h2>{e(_h('审核发现摘要', 'Summary of findings', lang))}</h2><ol>{items}</ol>"
+        + (
+            f"<h3>{e(_h('过期的审核决定(对应发现已不再出现)', 'Stale decisions (their finding no longer occurs)', lang))}</h3>"
+            f"<ul>{stale}</ul>"
+            if stale
+            else ""
+        )
+        + "</div>"
     )
+
+
+def _decision_mark(f, lang: str) -> str:
+    """「已排除」/「已确认」 before a finding a reviewer decided on."""
+    if not f.decision:
+        return ""
+    from .decisions import LABELS
+
+    label = LABELS[f.decision] if lang != "en" else f.decision
+    return f'<span class="decision {html.escape(f.decision)}">{html.escape(label)}</span> '
 
 
 # Tables of text read better left-aligned; nbconvert's lab template right-aligns every cell.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -196,7 +197,11 @@ def test_audit_cli_with_previous_and_text_output():
     )
     assert proc.returncode == 0
     # issue 13: the finding first, its check id after it (secondary), its source in words
-    cross = [line for line in proc.stdout.splitlines() if line.startswith("[错误]") and line.endswith("(cross_year)")]
+    cross = [
+        line
+        for line in proc.stdout.splitlines()
+        if line.startswith("[错误]") and re.search(r"\(cross_year [0-9a-f]{16}\)$", line)  # check id, fingerprint
+    ]
     assert cross and "结转下年度继续办理" in proc.stdout and "出处: jiangle-2024.txt 第" in proc.stdout
 
 
