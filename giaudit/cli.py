@@ -271,7 +271,12 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     if args.corpus:
         path = render_corpus(
-            args.corpus, args.output, lang=args.lang, show_code=args.show_code, progress=not args.quiet
+            args.corpus,
+            args.output,
+            lang=args.lang,
+            show_code=args.show_code,
+            progress=not args.quiet,
+            decisions=args.decisions,
         )
         _print(str(path))
         return EXIT_OK

@@ -355,8 +355,10 @@ def render_corpus(
     lang: str = "zh",
     show_code: bool = False,
     progress: bool = True,
+    decisions: str | Path | None = None,
 ) -> Path:
-    """Run notebook 04 on a corpus (a folder of reports, or a corpus output) and write ``corpus-audit.html``."""
+    """Run notebook 04 on a corpus (a folder of reports, or a corpus output) and write ``corpus-audit.html``;
+    ``decisions`` are applied when the corpus is a folder of reports (an output folder holds its own)."""
     _require()
     import nbformat
 
@@ -366,6 +368,8 @@ def render_corpus(
     nb = _clean(nbformat.read(notebooks_dir() / CORPUS_NOTEBOOK, as_version=4))
     if progress:
         print(f"giaudit: 运行汇总笔记本 (running the corpus notebook) on {corpus}", file=sys.stderr)
-    executed = _execute(nb, {"corpus": _absolute(corpus), "lang": lang}, progress, str(corpus))
+    _check_decisions(decisions)
+    params = {"corpus": _absolute(corpus), "lang": lang, "decisions_path": _absolute(decisions)}
+    executed = _execute(nb, params, progress, str(corpus))
     title = f"{corpus.resolve().name} 政府信息公开工作年度报告汇总审核"
     return _export(executed, title, Path(out_dir) / "corpus-audit.html", show_code)

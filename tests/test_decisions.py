@@ -164,3 +164,22 @@ def test_the_write_up_shows_decisions_and_counts_open_findings(tmp_path):
     assert "已排除" in page and "&lt;b&gt;口径&lt;/b&gt;不同" in page and "<b>口径" not in page
     assert "错误 0 · 警示 1" in page and "另有 1 条已由审核人排除" in page
     assert found[REPEALED].fingerprint in page
+
+
+def test_the_explorer_buttons_write_decisions_that_the_next_run_applies(tmp_path):
+    from giaudit import explore
+
+    sheet = tmp_path / "decisions.csv"
+    e = explore.explorer(SAMPLE, decisions=sheet)
+    e.reviewer.value = "李四"
+    assert e.view.value == "findings" and len(e.rows) == 3 and not sheet.exists()
+    row = next(r for r in e.rows if (r.finding.check, r.finding.keys) == REPEALED)
+    row.note.value = "口径不同"
+    row.buttons[1].click()  # 排除
+    decided = decisions.read(sheet)
+    (d,) = decided.values()
+    assert (d.decision, d.note, d.reviewer, d.check) == ("dismissed", "口径不同", "李四", "prose.tables")
+    assert "已排除" in next(r for r in e.rows if r.finding.fingerprint == d.fingerprint).label.value
+    assert giaudit.audit(giaudit.read(SAMPLE), decisions=sheet).counts(open_only=True)["error"] == 0
+    next(r for r in e.rows if r.finding.fingerprint == d.fingerprint).buttons[2].click()  # 撤回
+    assert decisions.read(sheet) == {}
