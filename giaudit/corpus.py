@@ -45,7 +45,7 @@ from .meta import normalize_agency
 from .report import VALUE_FIELDS as REPORT_VALUE_FIELDS
 from .sheets import safe_cell
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"  # 3: values as an Arrow record batch
 BATCH = 256
 PER_TASK = 16  # files per Dask task
 
@@ -65,7 +65,8 @@ class FileResult:
     sha256: str
     error: str | None = None
     meta: dict = field(default_factory=dict)
-    values: list[tuple] = field(default_factory=list)
+    values: bytes = b""  # the report's values as one Arrow record batch (IPC stream, compressed): see _pack
+    crossing: list[tuple] = field(default_factory=list)  # the few values the cross-year checks read, as records
     findings: list[tuple] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
 
@@ -101,10 +102,12 @@ def process_file(path: str, name: str | None = None) -> FileResult:
         doc = load_bytes(data, name or path)
         report = Report(doc, extract(doc))
         findings = audit(report)
+        records = report.records()
         return FileResult(
             sha,
             meta=report.meta.to_dict(),
-            values=report.records(),
+            values=_pack(records),
+            crossing=[row for row in records if _crosses(row[0])],
             findings=[f.row() for f in findings],
             summary=_summary(report, findings),
         )
@@ -112,6 +115,26 @@ def process_file(path: str, name: str | None = None) -> FileResult:
         return FileResult(sha, error=exc.message)
     except Exception as exc:  # a corpus run records the file and goes on
         return FileResult(sha, error=f"{name or path}: unexpected {type(exc).__name__}: {exc}; please report this file")
+
+
+def _pack(records: list[tuple]) -> bytes:
+    """A report's value records as one compressed Arrow record batch: built in the worker, so the parent only
+    adds the report's columns and writes (no Python object per value crosses a process or the cache)."""
+    import pyarrow as pa
+
+    schema = _arrow(pa, REPORT_VALUE_FIELDS)
+    columns = list(zip(*records, strict=True)) if records else [()] * len(schema)
+    batch = pa.RecordBatch.from_arrays(
+        [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
+    )
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def _unpack(pa, data: bytes):
+    return pa.ipc.open_stream(data).read_next_batch()
 
 
 def _summary(report, findings) -> dict:
@@ -303,10 +326,49 @@ class _Cache:
         self._journal.write(json.dumps([str(path), entry]) + "\n")
         self._journal.flush()
 
+    def outputs_current(self, inputs: str, out: Path) -> dict | None:
+        """What the last run said of its outputs, if it was made from exactly ``inputs`` and its output files
+        are still the ones it wrote; else None."""
+        try:
+            stamp = json.loads((self.dir / "outputs.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if stamp.get("inputs") != inputs or stamp.get("files") != _output_files(out):
+            return None
+        return stamp["done"]
+
+    def outputs_written(self, inputs: str, out: Path, done: dict) -> None:
+        stamp = {"inputs": inputs, "files": _output_files(out), "done": done}
+        _atomic_bytes(self.dir / "outputs.json", json.dumps(stamp).encode())
+
     def save(self) -> None:
         self._journal.close()
         lines = "".join(json.dumps([p, e]) + "\n" for p, e in self.manifest.items())
         _atomic_bytes(self.manifest_path, lines.encode())
+
+
+_OUTPUTS = ("values.parquet", "findings.parquet", "reports.parquet", "errors.csv")
+
+
+def _output_files(out: Path) -> list | None:
+    """Size and modification time of each output file (None when one is missing): whether they were touched."""
+    try:
+        return [[(st := (out / name).stat()).st_size, st.st_mtime_ns] for name in _OUTPUTS]
+    except OSError:
+        return None
+
+
+def _inputs(root: Path, shas: dict[Path, str], agency_map, decided: dict | None) -> str:
+    """One hash of everything a run's outputs are made from: each report (its name and content hash), the
+    agency map and the decisions (giaudit's own code is in the cache folder's name)."""
+    h = hashlib.sha256()
+    for path in sorted(shas):
+        h.update(f"{path.relative_to(root)}\0{shas[path]}\n".encode())
+    if agency_map:
+        h.update(Path(agency_map).read_bytes())
+    for fp, d in sorted((decided or {}).items()):
+        h.update(f"{fp}\0{d.decision}\0{d.note}\n".encode())
+    return h.hexdigest()
 
 
 def _atomic_bytes(path: Path, data: bytes) -> None:
@@ -377,18 +439,26 @@ def _run_locked(
     cached = {p: cache.known(p) for p in files}  # content hashes only: results are loaded one at a time
     todo = [p for p in files if cached[p] is None]
     stats.cached = len(files) - len(todo)
+    inputs = None if todo else _inputs(root, cached, agency_map, decided)
+    if inputs is not None and (done := cache.outputs_current(inputs, out)) is not None:
+        cache.save()
+        stats.reports, stats.errors, stats.pairs = done["reports"], done["errors"], done["pairs"]
+        stats.stale = [d for fp, d in (decided or {}).items() if fp in set(done["stale"])]
+        return stats  # nothing changed since the last run, which wrote these outputs: they stand
     fresh = _executor_map([str(p) for p in todo], [str(p.relative_to(root)) for p in todo], workers, scheduler)
     bar = _progress(len(files), progress)
 
     tmp = {  # names of this run's own: another run into OUT is refused by the lock, but never shares them
-        name: out / f".tmp-{os.getpid()}-{name}"
-        for name in ("values.parquet", "findings.parquet", "reports.parquet", "errors.csv")
+        name: out / f".tmp-{os.getpid()}-{name}" for name in _OUTPUTS
     }
     written = [0, 0]  # value and finding rows
     summaries, errors = [], []
     used: set[str] = set()  # fingerprints of decisions that met their finding
+    shas: dict[Path, str] = {}  # every file's content hash, as this run read it
     crossing: dict[str, list[tuple]] = {}  # the few cells the cross-year check reads, per report
-    vbatch, fbatch = [], []
+    vbatch: list[tuple] = []  # (the report's columns, its values as a record batch)
+    fbatch: list[tuple] = []
+    vrows = 0
     values_w = findings_w = None
     try:
         values_w = pq.ParquetWriter(tmp["values.parquet"], _values_schema(pa))
@@ -400,6 +470,7 @@ def _run_locked(
             if result is None:
                 result = next(fresh)
                 cache.store(path, result)
+            shas[path] = result.sha256
             rid = str(path.relative_to(root))
             bar.update(1)
             if result.error:
@@ -417,9 +488,10 @@ def _run_locked(
                     **result.summary,
                 }
             )
-            crossing[rid] = [row for row in result.values if _crosses(row[0])]
+            crossing[rid] = result.crossing
             ident = (rid, meta["agency"], normalize_agency(meta["agency"]), meta["year"], meta["format"])
-            vbatch.extend((*ident, *row) for row in result.values)
+            vbatch.append((ident, _unpack(pa, result.values)))
+            vrows += vbatch[-1][1].num_rows
             rows = [
                 (rid, meta["agency"], normalize_agency(meta["agency"]), meta["year"], *row, None)
                 for row in result.findings
@@ -427,9 +499,10 @@ def _run_locked(
             if decided:
                 rows = _decide(rows, decided, summaries[-1], used)
             fbatch.extend(rows)
-            if len(vbatch) > BATCH * 200:
-                written[0] += _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
+            if vrows > BATCH * 200:
+                written[0] += _flush_values(pa, values_w, vbatch, _values_schema(pa))
                 written[1] += _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
+                vrows = 0
         bar.close()
         # consecutive years of one agency: the cross-year checks
         keys = agency_keys([s["agency"] for s in summaries], read_agency_map(agency_map))
@@ -439,7 +512,7 @@ def _run_locked(
             stats.pairs += 1
             rows = _cross_year_rows(this, last, crossing)
             fbatch.extend(_decide(rows, decided, this, used, counted=False) if decided else rows)
-        written[0] += _flush(pa, values_w, VALUE_FIELDS, vbatch, _values_schema(pa))
+        written[0] += _flush_values(pa, values_w, vbatch, _values_schema(pa))
         written[1] += _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
         values_w.close()
         findings_w.close()
@@ -454,6 +527,8 @@ def _run_locked(
         )
         for name, path in tmp.items():
             os.replace(path, out / name)
+        stale = [fp for fp in (decided or {}) if fp not in used]
+        done = {"reports": len(summaries), "errors": len(errors), "pairs": stats.pairs, "stale": stale}
     finally:
         for writer in (values_w, findings_w):  # still open: the run failed before it closed them
             if writer is not None:
@@ -462,6 +537,8 @@ def _run_locked(
             if path.exists():
                 path.unlink()
         cache.save()
+    # the outputs of this run and what they were made from: an unchanged re-run finds them current
+    cache.outputs_written(_inputs(root, shas, agency_map, decided), out, done)
     stats.reports, stats.errors = len(summaries), len(errors)
     stats.stale = [d for fp, d in (decided or {}).items() if fp not in used]
     return stats
@@ -615,6 +692,24 @@ def _flush(pa, writer, fields: list[str], rows: list[tuple], schema) -> int:
     writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
     rows.clear()
     return n
+
+
+def _flush_values(pa, writer, batch: list[tuple], schema) -> int:
+    """Write the values of a batch of reports: each report's record batch with its report's columns in front."""
+    if not batch:
+        return 0
+    counts = [b.num_rows for _, b in batch]
+    ident = [
+        pa.array(
+            [x for (row, _), n in zip(batch, counts, strict=True) for x in [row[i]] * n], type=schema.field(i).type
+        )
+        for i in range(len(batch[0][0]))
+    ]
+    values = pa.Table.from_batches([b for _, b in batch])
+    table = pa.Table.from_arrays([*ident, *values.columns], schema=schema)
+    writer.write_table(table)
+    batch.clear()
+    return table.num_rows
 
 
 def _write_reports(pa, pq, summaries: list[dict], path: Path) -> None:

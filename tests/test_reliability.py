@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -258,8 +259,32 @@ def test_a_cached_rerun_loads_one_result_at_a_time(many, tmp_path, monkeypatch):
 
     monkeypatch.setattr(corpus._Cache, "load", counting)
     monkeypatch.setattr(corpus, "process_file", lambda *a: pytest.fail("a cached file was read again"))
+    (out / "errors.csv").unlink()  # an output gone: every output is made again, from the cache
     stats = corpus.run(many, out, workers=1, progress=False)
     assert stats.cached == 300 and len(loads) == 300  # each loaded once, when its turn comes
+    assert (out / "errors.csv").exists() and len(corpus.Corpus(out).values) == 300 * 200
+
+
+def test_an_unchanged_rerun_keeps_the_outputs_and_a_changed_file_alone_is_read_again(many, tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    shutil.copytree(many, folder)
+    out = tmp_path / "out"
+    first = corpus.run(folder, out, workers=2, progress=False)
+    written = {p.name: p.stat().st_mtime_ns for p in out.glob("[!.]*")}
+    loads, read = [], []
+    real_load, real_process = corpus._Cache.load, corpus.process_file
+    monkeypatch.setattr(corpus._Cache, "load", lambda self, sha: loads.append(sha) or real_load(self, sha))
+    monkeypatch.setattr(corpus, "process_file", lambda *a: read.append(a) or real_process(*a))
+    again = corpus.run(folder, out, workers=1, progress=False)
+    assert (again.reports, again.errors, again.cached) == (first.reports, first.errors, 300)
+    assert loads == [] and read == []  # the outputs stand as the last run wrote them
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("[!.]*")} == written
+    changed = folder / "r007.txt"
+    changed.write_text(changed.read_text("utf-8").replace("214条", "999条"), "utf-8")
+    third = corpus.run(folder, out, workers=1, progress=False)
+    assert third.cached == 299 and len(loads) == 299 and [Path(a[0]).name for a in read] == ["r007.txt"]
+    values = corpus.Corpus(out).values
+    assert len(values) == 300 * 200 and (values["report_id"] == "r007.txt").sum() == 200
 
 
 def test_a_bad_input_in_a_batch_is_recorded_and_the_rest_go_on(tmp_path):
