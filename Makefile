@@ -18,7 +18,7 @@ $(VENV)/.stamp-base: pyproject.toml
 	@touch $@
 
 $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-base
-	$(BIN)/python -m pip install -q -e ".[notebooks,pdf,docx,xlsx,dask,test,parquet]"
+	$(BIN)/python -m pip install -q -e ".[notebooks,pdf,docx,xlsx,dask,test,parquet,ocr]"
 	@touch $@
 
 $(VENV)/.stamp-lab: pyproject.toml $(VENV)/.stamp-base

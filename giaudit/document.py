@@ -17,6 +17,8 @@ CHROME = re.compile(
     r"版权所有|ICP备|网站标识码|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|分享到|字号[:：]|浏览次数|访问量"
 )
 
+OCR = "OCR识别"  # a Loc's ``how`` for what was read from a page image by OCR
+
 PARA = "para"
 CELL = "cell"
 BREAK = "break"
@@ -37,6 +39,8 @@ class Loc:
     col: int | None = None
     page: int | None = None
     how: str | None = None  # how the value was read when it was not a plain printed cell (按本行合计拆分:…)
+    box: tuple[float, float, float, float] | None = None  # read by OCR: where on the page (points, from top left)
+    score: float | None = None  # read by OCR: its confidence, 0-1
 
     def __str__(self) -> str:
         return self._where() + (f" [{self.how}]" if self.how else "")

@@ -9,6 +9,7 @@ finding is about: red for an error, amber for a warning, the suspect cell outlin
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from pathlib import Path
@@ -39,6 +40,7 @@ CSS = """
 .gi .check { display: block; color: #8a8a8a; font-size: 11px; }
 .gi .src { color: #555; font-size: 12px; }
 .gi .none-said { color: #555; }
+.gi img.crop { display: block; max-height: 60px; margin-top: 4px; border: 1px solid #d9822b; }
 .gi .dismissed, .gi .dismissed .sev { opacity: .55; }
 .gi .decision { display: inline-block; padding: 0 5px; border: 1px solid #7a8793; border-radius: 3px; font-size: 12px; }
 .gi .decision.confirmed { border-color: #c23b22; color: #c23b22; }
@@ -171,7 +173,7 @@ def findings(found: Findings, severity: str | None = None, lang: str = "zh", rep
         rows.append(
             f'<tr{" class=dismissed" if not f.open else ""}><td><span class="sev {f.severity.value}">{e(sev)}</span>'
             f'<span class="check">{e(f.check)} · {e(f.fingerprint)}</span></td>'
-            f'<td>{decided}{e(message)}</td><td class="src">{e(where(f.source))}</td>'
+            f'<td>{decided}{e(message)}{_crop(f, report)}</td><td class="src">{e(where(f.source))}</td>'
             f"<td>{_suspect_cell(f, report)}</td></tr>"
         )
     heads = [
@@ -188,6 +190,25 @@ def findings(found: Findings, severity: str | None = None, lang: str = "zh", rep
         f'<col class="cell"></colgroup><thead><tr>{"".join(f"<th>{e(h)}</th>" for h in heads)}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _crop(f, report: Report | None) -> str:
+    """The image of a doubtful OCR reading, cut from the scanned page, for the reviewer to compare."""
+    if report is None or not f.keys or not f.check.startswith("ocr."):
+        return ""
+    cell = report.cells.get(f.keys[0])
+    loc = cell.source if cell is not None else None
+    if loc is None or loc.box is None or loc.page is None:
+        return ""
+    try:
+        from .readers.ocr import crop_png
+
+        png = crop_png(report.meta.source, loc.page, loc.box)
+    except Exception:  # the scan is not where it was read from: the finding stands without its image
+        return ""
+    data = base64.b64encode(png).decode("ascii")
+    alt = pick("原件图像", "the scanned cell", "zh")
+    return f'<br><img class="crop" alt="{alt}" src="data:image/png;base64,{data}">'
 
 
 def _suspect_cell(f, report: Report | None) -> str:

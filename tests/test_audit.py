@@ -117,7 +117,8 @@ def test_planted_fault_is_found_and_localised(path: Path):
 
 def test_at_least_a_dozen_planted_faults():
     assert len(FAULTS) >= 12
-    assert {_expectation(p)["check"] for p in FAULTS} >= set(REGISTRY)
+    # ocr.doubt needs a scan: its planted fault (a misreading in the OCR's output) is in tests/test_ocr.py
+    assert {_expectation(p)["check"] for p in FAULTS} >= set(REGISTRY) - {"ocr.doubt"}
 
 
 STEMS = sorted(p.stem for p in (TESTS / "expected").glob("*.json"))

@@ -22,7 +22,7 @@ from ..report import Report
 from .registry import REGISTRY, CheckSpec, Context, check
 
 # The families register their checks on import; this order is the order checks run and findings are listed.
-FAMILIES = ("arithmetic", "values", "prose", "form", "cross_year")
+FAMILIES = ("arithmetic", "ocr", "values", "prose", "form", "cross_year")
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 import io
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..document import BREAK, CELL, PARA, Document, Loc, Token
+from ..document import BREAK, CELL, OCR, PARA, Document, Loc, Token
 from ..errors import MissingDependency, UnreadableInput
 from . import register
 
@@ -37,6 +37,8 @@ class PageContent:
 
     tables: list[list[tuple[float, list[str | None]]]]  # per table, its rows: (top, cell texts; None: no cell)
     lines: list[tuple[float, str]]  # the text lines outside the tables: (top, text)
+    # read by OCR: {("cell", table, row, col) | ("line", n): (box, confidence)}, indexes from 0 on the page
+    ocr: dict = field(default_factory=dict)
 
 
 def _cell_text(text: str | None) -> str | None:
@@ -68,34 +70,48 @@ def read_pdf(data: bytes, name: str = "<pdf>", engine: str | None = None) -> Doc
     table_no = 0
     for pno, page in enumerate(pages, 1):
         items: list[tuple[float, int, list[Token]]] = []
-        for rows in page.tables:
+        for t, rows in enumerate(page.tables):
             table_no += 1
             for r, (top, cells) in enumerate(rows, 1):
                 texts = [_cell_text(c) for c in cells]
                 filled = [(c, x) for c, x in enumerate(texts, 1) if x]
                 if len(filled) == 1:
-                    items.append((top, 0, [Token(filled[0][1], PARA, Loc(name, page=pno, table=table_no, row=r))]))
+                    c, x = filled[0]
+                    loc = _loc(page, ("cell", t, r - 1, c - 1), name, page=pno, table=table_no, row=r)
+                    items.append((top, 0, [Token(x, PARA, loc)]))
                     continue
                 if not filled:
                     continue
                 row_tokens = [
-                    Token(x, CELL, Loc(name, page=pno, table=table_no, row=r, col=c))
+                    Token(x, CELL, _loc(page, ("cell", t, r - 1, c - 1), name, page=pno, table=table_no, row=r, col=c))
                     for c, x in enumerate(texts, 1)
                     if x is not None
                 ]
                 row_tokens.append(Token("", BREAK, Loc(name, page=pno, table=table_no, row=r)))
                 items.append((top, 0, row_tokens))
-        for top, line in page.lines:
+        for n, (top, line) in enumerate(page.lines):
             text = _SPACES.sub(" ", line).strip()
             if text:
-                items.append((top, 1, [Token(text, PARA, Loc(name, page=pno))]))
+                items.append((top, 1, [Token(text, PARA, _loc(page, ("line", n), name, page=pno))]))
         items.sort(key=lambda it: (round(it[0], 1), it[1]))
         for _, _, toks in items:
             tokens.extend(toks)
     tokens = _split_text_rows(tokens)
     doc = Document(tokens=tokens, source=name, kind="pdf")
     doc.title = doc.find_title()
+    if any(page.ocr for page in pages):
+        doc.warnings.append(
+            "报告为扫描件(无文字层),已用OCR识别;识别的数值均经表内等式核对,存疑之处另行标出 (read by OCR)"
+        )
     return doc
+
+
+def _loc(content: PageContent, where: tuple, name: str, **at) -> Loc:
+    """A token's source; read by OCR, also its box and the OCR's confidence."""
+    read = content.ocr.get(where) if content.ocr else None
+    if read is None:
+        return Loc(name, **at)
+    return Loc(name, **at, how=OCR, box=read[0], score=read[1])
 
 
 def _read_fast(data: bytes) -> list[PageContent] | None:
@@ -148,12 +164,50 @@ def _read_plumber(data: bytes, name: str) -> list[PageContent]:
     with pdf:
         pages = pdf.pages
         if not any(page.chars for page in pages):
-            raise UnreadableInput(
-                name,
-                "is a PDF without a text layer (a scanned image)",
-                "it needs OCR first, e.g. ocrmypdf FILE out.pdf, then give giaudit out.pdf",
-            )
+            return _read_scanned(data, name, len(pages))
         return [_plumber_page(page) for page in pages]
+
+
+MAX_SCANNED_PAGES = 60  # an annual report is 5-20 pages; OCR takes seconds a page
+
+
+def _read_scanned(data: bytes, name: str, count: int) -> list[PageContent]:
+    """A PDF without a text layer (a scan): every page through OCR, or a clear reason why not."""
+    from . import ocr
+
+    if not ocr.available():
+        raise UnreadableInput(
+            name,
+            "is a PDF without a text layer (a scanned image), and OCR is not available",
+            "pip install 'giaudit[ocr]' and run again (offline: its models come with it; GIAUDIT_OCR=off turns it off)",
+        )
+    if count > MAX_SCANNED_PAGES:
+        raise UnreadableInput(
+            name,
+            f"is a scanned PDF of {count} pages (more than {MAX_SCANNED_PAGES}): not one annual report",
+            "give the report's own pages",
+        )
+    import pypdfium2 as pdfium
+
+    from ._pdfium import LOCK
+
+    with LOCK:
+        doc = pdfium.PdfDocument(data)
+        try:
+            images = ocr.render_pages(doc)
+        finally:
+            doc.close()
+    pages = []
+    for content, details in ocr.read_images(images, name):
+        content.ocr = details
+        pages.append(content)
+    if not any(page.ocr for page in pages):
+        raise UnreadableInput(
+            name,
+            "is a scanned PDF (no text layer) in which OCR found no text",
+            "check that the scan shows the report and is legible",
+        )
+    return pages
 
 
 def _plumber_page(page) -> PageContent:
