@@ -40,7 +40,7 @@ CSS = """
 .gi .check { display: block; color: #8a8a8a; font-size: 11px; }
 .gi .src { color: #555; font-size: 12px; }
 .gi .none-said { color: #555; }
-.gi img.crop { display: block; max-height: 60px; margin-top: 4px; border: 1px solid #d9822b; }
+.gi img.crop { display: inline-block; max-height: 60px; margin: 4px 4px 0 0; border: 1px solid #d9822b; }
 .gi .dismissed, .gi .dismissed .sev { opacity: .55; }
 .gi .decision { display: inline-block; padding: 0 5px; border: 1px solid #7a8793; border-radius: 3px; font-size: 12px; }
 .gi .decision.confirmed { border-color: #c23b22; color: #c23b22; }
@@ -196,19 +196,23 @@ def _crop(f, report: Report | None) -> str:
     """The image of a doubtful OCR reading, cut from the scanned page, for the reviewer to compare."""
     if report is None or not f.keys or not f.check.startswith("ocr."):
         return ""
-    cell = report.cells.get(f.keys[0])
-    loc = cell.source if cell is not None else None
-    if loc is None or loc.box is None or loc.page is None:
-        return ""
-    try:
-        from .readers.ocr import crop_png
+    images = []
+    for key in f.keys[:12]:
+        cell = report.cells.get(key)
+        loc = cell.source if cell is not None else None
+        if loc is None or loc.box is None or loc.page is None:
+            continue
+        try:
+            from .readers.ocr import crop_png
 
-        png = crop_png(report.meta.source, loc.page, loc.box)
-    except Exception:  # the scan is not where it was read from: the finding stands without its image
-        return ""
-    data = base64.b64encode(png).decode("ascii")
-    alt = pick("原件图像", "the scanned cell", "zh")
-    return f'<br><img class="crop" alt="{alt}" src="data:image/png;base64,{data}">'
+            png = crop_png(report.meta.source, loc.page, loc.box)
+        except Exception:  # the scan is not where it was read from: the finding stands without its image
+            return ""
+        data = base64.b64encode(png).decode("ascii")
+        images.append(
+            f'<img class="crop" alt="{e(report.template.cell_label(key))}" src="data:image/png;base64,{data}">'
+        )
+    return "<br>" + "".join(images) if images else ""
 
 
 def _suspect_cell(f, report: Report | None) -> str:

@@ -65,9 +65,13 @@ def test_a_scanned_report_reads_as_its_text_pdf(pages_read, truth, name):
         assert loc.how == OCR and loc.page >= 1 and loc.box is not None and 0 < loc.score <= 1, key
         x0, top, x1, bottom = loc.box
         assert 0 <= x0 < x1 <= 596 and 0 <= top < bottom <= 842
-    # the same findings as the text PDF: the prose/table disagreements, and no doubtful reading
-    found = {(f.check, f.keys) for f in giaudit.audit(report)}
+    # the same findings as the text PDF (the prose/table disagreements), no doubtful reading, and one note:
+    # table 二's readings, which no equation checks, to compare with the image by eye
+    findings = giaudit.audit(report)
+    found = {(f.check, f.keys) for f in findings if f.check != "ocr.doubt"}
     assert found == {(f.check, f.keys) for f in giaudit.audit(truth)}
+    (note,) = findings.by_check("ocr.doubt")
+    assert note.severity.value == "info" and {k.split(".")[0] for k in note.keys} == {"t2"} and len(note.keys) == 10
 
 
 def _misread(content_pages, row_label: str, column: int, old: str, new: str):
@@ -92,11 +96,11 @@ def test_an_ocr_misreading_is_flagged_with_its_image_and_not_corrected(pages_rea
     key = "t3.new_requests.natural_person"
     assert report.values[key] == 8  # read as the OCR read it
     findings = giaudit.audit(report)
-    doubt = findings.by_check("ocr.doubt")
-    assert [(f.keys, f.suspect, f.severity.value) for f in doubt] == [((key,), (key, 3), "warning")]
+    doubt = [f for f in findings.by_check("ocr.doubt") if f.severity.value == "warning"]
+    assert [(f.keys, f.suspect) for f in doubt] == [((key,), (key, 3))]
     assert "识别存疑" in doubt[0].message and "「8」" in doubt[0].message and "3" in doubt[0].message
     assert report.values[key] == 8  # never corrected
-    html = pages.findings(findings, report=report).markup
+    html = pages.findings(findings, "warning", report=report).markup
     assert html.count('class="crop"') == 1 and "data:image/png;base64," in html
     png = ocr.crop_png(SCANNED / "jiangle-2024-image.pdf", report.cells[key].source.page, report.cells[key].source.box)
     assert png.startswith(b"\x89PNG") and len(png) > 200
@@ -116,7 +120,7 @@ def test_an_unsure_reading_is_doubtful_even_where_the_sums_hold(pages_read, monk
 
     monkeypatch.setattr(ocr, "read_images", unsure)
     report = giaudit.read(SCANNED / "jiangle-2024-image.pdf")
-    doubt = giaudit.audit(report).by_check("ocr.doubt")
+    doubt = [f for f in giaudit.audit(report).by_check("ocr.doubt") if f.severity.value == "warning"]
     assert doubt and all("置信度 50%" in f.message for f in doubt)
     assert {f.keys[0].split(".")[0] for f in doubt} >= {"t2"}
 
@@ -138,3 +142,34 @@ def test_ocr_switched_off_in_process_says_why(monkeypatch):
     monkeypatch.setenv("GIAUDIT_OCR", "off")
     with pytest.raises(UnreadableInput, match="without a text layer"):
         giaudit.read(SCANNED / "jiangle-2024-scanlike.pdf")
+
+
+def _plant(content_pages, loc, new: str):
+    """The OCR's pages with the cell read at ``loc`` (page; table numbered through the document; row; column)
+    read as ``new``."""
+    content_pages = copy.deepcopy(content_pages)
+    table_no = 0
+    for pno, (content, _) in enumerate(content_pages, 1):
+        for rows in content.tables:
+            table_no += 1
+            if (pno, table_no) == (loc.page, loc.table):
+                rows[loc.row - 1][1][loc.col - 1] = new
+                return content_pages
+    raise AssertionError(f"no cell at {loc}")
+
+
+def test_a_misreading_no_single_cell_explains_flags_every_cell_of_its_equation(pages_read, monkeypatch):
+    """Table 四: each cell is in one equation only, so the arithmetic cannot say which reading is wrong."""
+    original = pages_read[1]["jiangle-2024-image.pdf"]
+    clean = pages_read[0]["jiangle-2024-image.pdf"]
+    key = "t4.review.upheld"
+    assert clean.values[key] == 0
+    monkeypatch.setattr(ocr, "read_images", lambda images, name: _plant(original, clean.cells[key].source, "5"))
+    report = giaudit.read(SCANNED / "jiangle-2024-image.pdf")
+    assert report.values[key] == 5
+    findings = giaudit.audit(report)
+    (doubt,) = [f for f in findings.by_check("ocr.doubt") if f.severity.value == "warning"]
+    assert key in doubt.keys and "t4.review.total" in doubt.keys and doubt.suspect is None
+    assert "识别存疑" in doubt.message and "相差" in doubt.message
+    html = pages.findings(findings, "warning", report=report).markup
+    assert html.count('class="crop"') == len(doubt.keys)

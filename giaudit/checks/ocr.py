@@ -39,6 +39,33 @@ def check_ocr_readings(ctx: Context) -> None:
             actual=cell.value,
             suspect=(key, value),
         )
+    # a failing equation no single cell explains (each of its cells is in no other equation, as in table 四):
+    # one of its readings is wrong, which one the arithmetic cannot say; every cell of it is doubtful
+    for eq, (state, residual) in ctx.status().items():
+        if state != "fail" or not set(eq.keys) <= set(read) or flagged.intersection(eq.keys):
+            continue
+        keys = list(dict.fromkeys(eq.keys))
+        flagged.update(keys)
+        ctx.rule(
+            keys,
+            "fail",
+            Severity.WARNING,
+            f"{eq.label}不成立(相差 {residual:g}),所涉数值均为扫描件识别:"
+            + "、".join(f"{ctx.quote(k)}「{read[k].raw}」" for k in keys)
+            + ";其中或有识别错误,识别存疑,请对照原件图像逐一核对(数值未作改动)",
+            message_en=f"{eq.check} fails on OCR-read cells; which reading is wrong the arithmetic cannot say",
+        )
+    # readings no equation of the form can check (table 二): said once, with their images, for the eye
+    in_equation = {k for eq in ctx.status() for k in eq.keys}
+    unchecked = [k for k, c in read.items() if k not in in_equation and c.value is not None]
+    if unchecked:
+        ctx.add(
+            Severity.INFO,
+            unchecked,
+            "以下数值经扫描件识别,表内没有可核对它们的等式,请对照原件图像核对:"
+            + "、".join(f"{ctx.quote(k)}「{read[k].raw}」" for k in unchecked),
+            message_en="OCR-read values no equation checks: compare them with the image",
+        )
     for key, cell in read.items():
         if key in flagged or cell.value is None:
             continue
