@@ -44,7 +44,7 @@ CSS = """
 .gi .dismissed, .gi .dismissed .sev { opacity: .55; }
 .gi .decision { display: inline-block; padding: 0 5px; border: 1px solid #7a8793; border-radius: 3px; font-size: 12px; }
 .gi .decision.confirmed { border-color: #c23b22; color: #c23b22; }
-.gi col.sev { width: 5.5em; } .gi col.where { width: 16%; } .gi col.cell { width: 22%; }
+.gi col.c-sev { width: 7em; } .gi col.c-where { width: 16%; } .gi col.c-cell { width: 20%; }
 @media print {
   @page { size: A4; margin: 15mm 12mm; }
   .gi { font-size: 11px; }
@@ -97,7 +97,7 @@ def _marks(findings: Findings | None) -> tuple[dict[str, tuple[str, str]], set[s
     marks: dict[str, tuple[str, str]] = {}
     suspects: set[str] = set()
     for f in findings or ():
-        if f.severity is Severity.INFO:
+        if f.severity is Severity.INFO or not f.open:  # a dismissed finding no longer marks its cells
             continue
         for k in f.keys:
             if k not in marks or Severity(marks[k][0]).rank > f.severity.rank:
@@ -172,7 +172,7 @@ def findings(found: Findings, severity: str | None = None, lang: str = "zh", rep
                 message += f"({pick('审核说明', 'note', lang)}:{f.decision_note})"
         rows.append(
             f'<tr{" class=dismissed" if not f.open else ""}><td><span class="sev {f.severity.value}">{e(sev)}</span>'
-            f'<span class="check">{e(f.check)} · {e(f.fingerprint)}</span></td>'
+            f'<span class="check">{e(f.check)}</span><span class="check">{e(f.fingerprint)}</span></td>'
             f'<td>{decided}{e(message)}{_crop(f, report)}</td><td class="src">{e(where(f.source))}</td>'
             f"<td>{_suspect_cell(f, report)}</td></tr>"
         )
@@ -186,8 +186,8 @@ def findings(found: Findings, severity: str | None = None, lang: str = "zh", rep
         )
     ]
     return Html(
-        f'<style>{CSS}</style><div class="gi"><table class="fixed"><colgroup><col class="sev"><col><col class="where">'
-        f'<col class="cell"></colgroup><thead><tr>{"".join(f"<th>{e(h)}</th>" for h in heads)}</tr></thead>'
+        f'<style>{CSS}</style><div class="gi"><table class="fixed"><colgroup><col class="c-sev"><col><col class="c-where">'
+        f'<col class="c-cell"></colgroup><thead><tr>{"".join(f"<th>{e(h)}</th>" for h in heads)}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 

@@ -19,11 +19,24 @@ from giaudit import pages
 from giaudit.document import OCR
 from giaudit.errors import UnreadableInput
 from giaudit.readers import ocr
+from giaudit.readers import pdf as pdf_reader
 
 from .conftest import TESTS
 
 SCANNED = TESTS / "reports" / "scanned"
 TEXT_PDF = TESTS / "reports" / "jiangle-2024.pdf"
+
+
+class _Forget(dict):
+    """A cache of scans that keeps nothing: each read here goes through the (patched) OCR."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+@pytest.fixture(autouse=True)
+def _no_ocr_cache(monkeypatch):
+    monkeypatch.setattr(pdf_reader, "_SCANNED", _Forget())
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +56,7 @@ def pages_read(truth):
 
     mp = pytest.MonkeyPatch()
     mp.setattr(ocr, "read_images", keep)
+    mp.setattr(pdf_reader, "_SCANNED", _Forget())
     try:
         reports = {
             name: giaudit.read(SCANNED / name) for name in ("jiangle-2024-image.pdf", "jiangle-2024-scanlike.pdf")
@@ -173,3 +187,13 @@ def test_a_misreading_no_single_cell_explains_flags_every_cell_of_its_equation(p
     assert "识别存疑" in doubt.message and "相差" in doubt.message
     html = pages.findings(findings, "warning", report=report).markup
     assert html.count('class="crop"') == len(doubt.keys)
+
+
+def test_a_scan_is_read_by_ocr_once_in_a_process(monkeypatch):
+    monkeypatch.setattr(pdf_reader, "_SCANNED", {})
+    calls = []
+    real = ocr.read_images
+    monkeypatch.setattr(ocr, "read_images", lambda images, name: calls.append(name) or real(images, name))
+    first = giaudit.read(SCANNED / "jiangle-2024-image.pdf")
+    again = giaudit.read(SCANNED / "jiangle-2024-image.pdf")  # as each section of a write-up does
+    assert len(calls) == 1 and again.values == first.values

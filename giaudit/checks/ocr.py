@@ -51,7 +51,7 @@ def check_ocr_readings(ctx: Context) -> None:
             "fail",
             Severity.WARNING,
             f"{eq.label}不成立(相差 {residual:g}),所涉数值均为扫描件识别:"
-            + "、".join(f"{ctx.quote(k)}「{read[k].raw}」" for k in keys)
+            + "、".join(ctx.quote(k) for k in keys)
             + ";其中或有识别错误,识别存疑,请对照原件图像逐一核对(数值未作改动)",
             message_en=f"{eq.check} fails on OCR-read cells; which reading is wrong the arithmetic cannot say",
         )
@@ -63,7 +63,7 @@ def check_ocr_readings(ctx: Context) -> None:
             Severity.INFO,
             unchecked,
             "以下数值经扫描件识别,表内没有可核对它们的等式,请对照原件图像核对:"
-            + "、".join(f"{ctx.quote(k)}「{read[k].raw}」" for k in unchecked),
+            + "、".join(ctx.quote(k) for k in unchecked),
             message_en="OCR-read values no equation checks: compare them with the image",
         )
     for key, cell in read.items():

@@ -187,10 +187,16 @@ def _read_scanned(data: bytes, name: str, count: int) -> list[PageContent]:
             f"is a scanned PDF of {count} pages (more than {MAX_SCANNED_PAGES}): not one annual report",
             "give the report's own pages",
         )
+    import copy
+    import hashlib
+
     import pypdfium2 as pdfium
 
     from ._pdfium import LOCK
 
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in _SCANNED:  # a write-up reads its report once per section: OCR it once
+        return copy.deepcopy(_SCANNED[digest])
     with LOCK:
         doc = pdfium.PdfDocument(data)
         try:
@@ -207,7 +213,13 @@ def _read_scanned(data: bytes, name: str, count: int) -> list[PageContent]:
             "is a scanned PDF (no text layer) in which OCR found no text",
             "check that the scan shows the report and is legible",
         )
+    _SCANNED[digest] = copy.deepcopy(pages)
+    while len(_SCANNED) > 4:
+        _SCANNED.pop(next(iter(_SCANNED)))
     return pages
+
+
+_SCANNED: dict[str, list[PageContent]] = {}  # the OCR of the last few scans read in this process, by content
 
 
 def _plumber_page(page) -> PageContent:
