@@ -32,6 +32,7 @@ import re
 import shutil
 import sys
 import tempfile
+import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +46,7 @@ from .meta import normalize_agency
 from .report import VALUE_FIELDS as REPORT_VALUE_FIELDS
 from .sheets import safe_cell
 
-CACHE_VERSION = "3"  # 3: values as an Arrow record batch
+CACHE_VERSION = "5"  # 3: values as an Arrow record batch; 4: results compressed; 5: in one pack file
 BATCH = 256
 PER_TASK = 16  # files per Dask task
 
@@ -65,7 +66,7 @@ class FileResult:
     sha256: str
     error: str | None = None
     meta: dict = field(default_factory=dict)
-    values: bytes = b""  # the report's values as one Arrow record batch (IPC stream, compressed): see _pack
+    values: bytes = b""  # the report's values as one Arrow record batch (IPC stream): see _pack
     crossing: list[tuple] = field(default_factory=list)  # the few values the cross-year checks read, as records
     findings: list[tuple] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
@@ -118,7 +119,7 @@ def process_file(path: str, name: str | None = None) -> FileResult:
 
 
 def _pack(records: list[tuple]) -> bytes:
-    """A report's value records as one compressed Arrow record batch: built in the worker, so the parent only
+    """A report's value records as one Arrow record batch: built in the worker, so the parent only
     adds the report's columns and writes (no Python object per value crosses a process or the cache)."""
     import pyarrow as pa
 
@@ -128,13 +129,13 @@ def _pack(records: list[tuple]) -> bytes:
         [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
     )
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
+    with pa.ipc.new_stream(sink, schema) as writer:  # uncompressed: the cache compresses what it keeps
         writer.write_batch(batch)
     return sink.getvalue().to_pybytes()
 
 
 def _unpack(pa, data: bytes):
-    return pa.ipc.open_stream(data).read_next_batch()
+    return pa.ipc.open_stream(data, options=pa.ipc.IpcReadOptions(use_threads=False)).read_next_batch()
 
 
 def _summary(report, findings) -> dict:
@@ -200,12 +201,21 @@ def _executor_map(paths: list[str], names: list[str], workers: int | None, sched
         return map(process_file, paths, names)
     if scheduler:
         return _dask_map(paths, names, scheduler)
-    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=_die_with_parent)
-    chunk = max(1, min(64, len(paths) // ((workers or os.cpu_count() or 1) * 8)))
+    count = workers or os.cpu_count() or 1
+    pool = ProcessPoolExecutor(max_workers=count, initializer=_die_with_parent)
+    chunk = max(1, min(64, len(paths) // (count * 8)))
 
     def results():
+        # A window of chunks in flight, not every file submitted at once (as pool.map does): results a slower
+        # parent has not taken yet would pile up, and memory (and the collector's work) grow with the corpus.
+        window: deque = deque()
         with pool:
-            yield from pool.map(process_file, paths, names, chunksize=chunk)
+            for start in range(0, len(paths), chunk):
+                window.append(pool.submit(_process_files, paths[start : start + chunk], names[start : start + chunk]))
+                if len(window) > 2 * count:
+                    yield from window.popleft().result()
+            while window:
+                yield from window.popleft().result()
 
     return results()
 
@@ -273,11 +283,14 @@ def code_fingerprint() -> str:
 
 
 class _Cache:
-    """OUT/.cache: results by content hash, and each path's (size, mtime, hash) to skip hashing it again.
+    """OUT/.cache: each report's result, compressed, in one pack file (``results.pack``), and each path's
+    (size, mtime, hash, where its result is in the pack) to skip reading and hashing it again.
 
-    The manifest is a journal: one JSON line a result, written as the result arrives, so a run that is killed
-    (kill -9, a power cut) leaves every finished file reusable; a torn last line is ignored. A finished run
-    rewrites it compactly.
+    One pack file, not a file a result: creating a hundred thousand small files costs more than reading the
+    reports. The manifest is a journal: one JSON line a result, written after its bytes are in the pack, so a run
+    that is killed (kill -9, a power cut) leaves every finished file reusable; bytes without their line, and a
+    torn last line, are ignored. A finished run rewrites the manifest compactly, and the pack when less than
+    half of it is still in use.
     """
 
     def __init__(self, out: Path) -> None:
@@ -288,40 +301,50 @@ class _Cache:
             if old != self.dir and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
         self.manifest_path = self.dir / "manifest.jsonl"
-        self.manifest: dict[str, list] = {}
+        self.pack_path = self.dir / "results.pack"
+        self.manifest: dict[str, list] = {}  # path -> [size, mtime_ns, sha256, offset, length]
         try:
             for line in self.manifest_path.read_text("utf-8").splitlines():
                 try:
                     path, entry = json.loads(line)
                 except (ValueError, TypeError):
                     continue  # a line torn by a kill
-                self.manifest[path] = entry
+                if isinstance(entry, list) and len(entry) == 5:
+                    self.manifest[path] = entry
         except OSError:
             pass
+        self._pack = open(self.pack_path, "ab")  # closed in save()
+        self._pack_size = self._pack.seek(0, os.SEEK_END)
+        self.where = {e[2]: (e[3], e[4]) for e in self.manifest.values() if e[3] + e[4] <= self._pack_size}
+        self._reader = open(self.pack_path, "rb")  # closed in save()
         self._journal = open(self.manifest_path, "a", encoding="utf-8")  # closed in save()
 
     def known(self, path: Path) -> str | None:
         """The content hash of a file whose result is cached and still current (the result is loaded later)."""
         st = path.stat()
         entry = self.manifest.get(str(path))
-        if not entry or entry[:2] != [st.st_size, st.st_mtime_ns] or not (self.dir / f"{entry[2]}.pkl").exists():
+        if not entry or entry[:2] != [st.st_size, st.st_mtime_ns] or entry[2] not in self.where:
             return None
         return entry[2]
 
     def load(self, sha: str) -> FileResult | None:
         try:
-            return pickle.loads((self.dir / f"{sha}.pkl").read_bytes())
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            offset, length = self.where[sha]
+            return pickle.loads(zlib.decompress(os.pread(self._reader.fileno(), length, offset)))
+        except (KeyError, OSError, pickle.PickleError, EOFError, AttributeError, ValueError, zlib.error):
             return None
 
     def store(self, path: Path, result: FileResult) -> None:
         if not result.sha256:
             return
+        if result.sha256 not in self.where:
+            data = zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            self._pack.write(data)
+            self._pack.flush()  # its bytes before its journal line
+            self.where[result.sha256] = (self._pack_size, len(data))
+            self._pack_size += len(data)
         st = path.stat()
-        entry = [st.st_size, st.st_mtime_ns, result.sha256]
-        target = self.dir / f"{result.sha256}.pkl"
-        if not target.exists():
-            _atomic_bytes(target, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        entry = [st.st_size, st.st_mtime_ns, result.sha256, *self.where[result.sha256]]
         self.manifest[str(path)] = entry
         self._journal.write(json.dumps([str(path), entry]) + "\n")
         self._journal.flush()
@@ -343,8 +366,25 @@ class _Cache:
 
     def save(self) -> None:
         self._journal.close()
+        self._pack.close()
+        live = {e[2]: (e[3], e[4]) for e in self.manifest.values()}
+        if sum(n for _, n in live.values()) < self._pack_size / 2:  # mostly results of files since changed
+            self._compact(live)
+        self._reader.close()
         lines = "".join(json.dumps([p, e]) + "\n" for p, e in self.manifest.items())
         _atomic_bytes(self.manifest_path, lines.encode())
+
+    def _compact(self, live: dict[str, tuple[int, int]]) -> None:
+        """Rewrite the pack with the results still in use, one at a time (memory stays bounded)."""
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-pack-")
+        moved: dict[str, tuple[int, int]] = {}
+        with os.fdopen(fd, "wb") as out:
+            for sha, (offset, length) in live.items():
+                moved[sha] = (out.tell(), length)
+                out.write(os.pread(self._reader.fileno(), length, offset))
+        os.replace(tmp, self.pack_path)
+        for entry in self.manifest.values():
+            entry[3], entry[4] = moved[entry[2]]
 
 
 _OUTPUTS = ("values.parquet", "findings.parquet", "reports.parquet", "errors.csv")
@@ -698,11 +738,13 @@ def _flush_values(pa, writer, batch: list[tuple], schema) -> int:
     """Write the values of a batch of reports: each report's record batch with its report's columns in front."""
     if not batch:
         return 0
-    counts = [b.num_rows for _, b in batch]
+    import pyarrow.compute as pc
+
+    # each report's columns repeated over its rows, built by Arrow (run lengths), not a Python value per row
+    counts = pa.array([b.num_rows for _, b in batch], type=pa.int64())
+    runs = _run_indices(pa, counts)
     ident = [
-        pa.array(
-            [x for (row, _), n in zip(batch, counts, strict=True) for x in [row[i]] * n], type=schema.field(i).type
-        )
+        pc.take(pa.array([row[i] for row, _ in batch], type=schema.field(i).type), runs)
         for i in range(len(batch[0][0]))
     ]
     values = pa.Table.from_batches([b for _, b in batch])
@@ -710,6 +752,13 @@ def _flush_values(pa, writer, batch: list[tuple], schema) -> int:
     writer.write_table(table)
     batch.clear()
     return table.num_rows
+
+
+def _run_indices(pa, counts):
+    """0, 0, …, 1, 1, …: for each report, its index once for each of its rows."""
+    import numpy as np
+
+    return pa.array(np.repeat(np.arange(len(counts)), counts.to_numpy()))
 
 
 def _write_reports(pa, pq, summaries: list[dict], path: Path) -> None:
