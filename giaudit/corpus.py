@@ -495,7 +495,6 @@ def _run_locked(
     summaries, errors = [], []
     used: set[str] = set()  # fingerprints of decisions that met their finding
     shas: dict[Path, str] = {}  # every file's content hash, as this run read it
-    crossing: dict[str, list[tuple]] = {}  # the few cells the cross-year check reads, per report
     vbatch: list[tuple] = []  # (the report's columns, its values as a record batch)
     fbatch: list[tuple] = []
     vrows = 0
@@ -528,7 +527,6 @@ def _run_locked(
                     **result.summary,
                 }
             )
-            crossing[rid] = result.crossing
             ident = (rid, meta["agency"], normalize_agency(meta["agency"]), meta["year"], meta["format"])
             vbatch.append((ident, _unpack(pa, result.values)))
             vrows += vbatch[-1][1].num_rows
@@ -550,7 +548,7 @@ def _run_locked(
             s["agency_key"] = keys.get(normalize_agency(s["agency"]))
         for this, last in _consecutive(summaries):
             stats.pairs += 1
-            rows = _cross_year_rows(this, last, crossing)
+            rows = _cross_year_rows(this, last, lambda s: _crossing(cache, root, s))
             fbatch.extend(_decide(rows, decided, this, used, counted=False) if decided else rows)
         written[0] += _flush_values(pa, values_w, vbatch, _values_schema(pa))
         written[1] += _flush(pa, findings_w, FINDING_FIELDS, fbatch, _findings_schema(pa))
@@ -681,16 +679,25 @@ def _crosses(key: str) -> bool:
     return key.rsplit(".", 1)[0] in _rows_across_years()
 
 
-def _kept(summary: dict, crossing: dict[str, list[tuple]]):
+def _crossing(cache: _Cache, root: Path, summary: dict) -> list[tuple]:
+    """The cells a report's cross-year checks read, from the cache (not kept in memory for every report, which
+    grew with the corpus: 5 KB a report); read again only if the cache lost it."""
+    result = cache.load(summary["sha256"])
+    if result is None:
+        result = process_file(summary["path"], summary["report_id"])
+    return result.crossing
+
+
+def _kept(summary: dict, crossing):
     """The Report of the cells kept for the cross-year checks (no file is read again)."""
     from .meta import Meta
     from .report import Report
 
     meta = Meta(summary["agency"], summary["year"], summary["format"], summary["report_id"], summary.get("kind", ""))
-    return Report.from_records(meta, crossing[summary["report_id"]])
+    return Report.from_records(meta, crossing(summary))
 
 
-def _cross_year_rows(this: dict, last: dict, crossing: dict[str, list[tuple]]) -> list[tuple]:
+def _cross_year_rows(this: dict, last: dict, crossing) -> list[tuple]:
     from .checks import cross_year
     from .findings import fingerprint
 
