@@ -174,12 +174,16 @@ def agency_keys(names: Iterable[str | None], mapping: dict[str, str] | None = No
     """
     mapping = {normalize_agency(k): v for k, v in (mapping or {}).items()}
     norms = {n for n in (normalize_agency(x) for x in names) if n}
+    by_rest: dict[str, list[str]] = {}  # 洪泽区人民政府 -> [淮安市洪泽区人民政府]: indexed once, not a scan per name
+    for m in norms:
+        if (match := _PREFIX.match(m)) is not None:
+            by_rest.setdefault(match.group(2), []).append(m)
     keys = {}
     for n in norms:
         if n in mapping:
             keys[n] = mapping[n]
             continue
-        longer = [m for m in norms if m != n and m.endswith(n) and _PREFIX.match(m) and _PREFIX.match(m).group(2) == n]
+        longer = [m for m in by_rest.get(n, ()) if m != n]
         keys[n] = longer[0] if len(longer) == 1 else n
     return keys
 
