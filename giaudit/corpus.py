@@ -772,32 +772,48 @@ def _run_indices(pa, counts):
     return pa.array(np.repeat(np.arange(len(counts)), counts.to_numpy()))
 
 
-def _write_reports(pa, pq, summaries: list[dict], path: Path) -> None:
-    import pandas as pd
+_REPORT_INTS = (
+    "year",
+    "values_found",
+    "values_total",
+    "errors",
+    "warnings",
+    "infos",
+    "new_requests",
+    "total_processed",
+    "review_total",
+    "balance_failed",
+    "reader_warnings",
+    "dismissed",
+)
 
-    df = pd.DataFrame(summaries)
-    if df.empty:
-        df = pd.DataFrame(columns=["report_id", "path", "sha256", "agency", "agency_key", "year", "format"])
-    for c in (
+
+def _write_reports(pa, pq, summaries: list[dict], path: Path) -> None:
+    """One row per report, built column by column in Arrow (a DataFrame of Python objects for every report cost
+    more memory than everything else of a run)."""
+    names = list(dict.fromkeys(k for s in summaries for k in s)) or [
+        "report_id",
+        "path",
+        "sha256",
+        "agency",
+        "agency_key",
         "year",
-        "values_found",
-        "values_total",
-        "errors",
-        "warnings",
-        "infos",
-        "new_requests",
-        "total_processed",
-        "review_total",
-        "balance_failed",
-        "reader_warnings",
-        "dismissed",
-    ):
-        if c in df:
-            df[c] = pd.array([None if v is None or v != v else int(v) for v in df[c]], dtype="Int64")
-    for c in INDICATOR_KEYS:
-        if c in df:
-            df[c] = pd.array([None if v is None or v != v else float(v) for v in df[c]], dtype="Float64")
-    df.to_parquet(path, index=False)
+        "format",
+    ]
+    columns = []
+    for name in names:
+        values = [s.get(name) for s in summaries]
+        if name in _REPORT_INTS:
+            kind = pa.int64()
+            values = [None if v is None or v != v else int(v) for v in values]
+        elif name in INDICATOR_KEYS:
+            kind = pa.float64()
+            values = [None if v is None or v != v else float(v) for v in values]
+        else:
+            kind = pa.string()
+            values = [None if v is None else str(v) for v in values]
+        columns.append(pa.array(values, type=kind))
+    pq.write_table(pa.Table.from_arrays(columns, names=names), path)
 
 
 class _NoBar:
