@@ -27,14 +27,17 @@ from .report import Report
 
 NOTEBOOKS = ("01_disclosure_counts.ipynb", "02_request_outcomes.ipynb", "03_reconciliation_checks.ipynb")
 CORPUS_NOTEBOOK = "04_corpus_overview.ipynb"
+# The write-up's first cell: it reads and audits the report once for every section (their own "setup" cells,
+# which do the same when a notebook runs alone, are left out), and shows the summary of findings.
 SUMMARY = """import giaudit
-from giaudit import views
+from giaudit import pages, plots, views
 
 views.notebook_setup()
-_report = giaudit.read(views.resolve(report_path))
-_previous = giaudit.read(views.resolve(previous_path)) if previous_path else None
-_decisions = views.resolve(decisions_path) if decisions_path else None
-views.summary(_report, giaudit.audit(_report, _previous, decisions=_decisions), lang)"""
+report = giaudit.read(views.resolve(report_path))
+previous = giaudit.read(views.resolve(previous_path)) if previous_path else None
+decisions = views.resolve(decisions_path) if decisions_path else None
+findings = giaudit.audit(report, previous, decisions=decisions)
+views.summary(report, findings, lang)"""
 # The write-up needs no script (no widgets, no math): every <script> element nbconvert's template adds
 # (MathJax, Mermaid, require.js loaders) is removed. Report text is escaped, so it holds no element at all.
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
@@ -72,7 +75,8 @@ def _clean(nb):
 
 
 def combined_notebook(folder: Path | None = None):
-    """The write-up as one notebook: summary cell, then 01-03 without their own parameters and interactive cells."""
+    """The write-up as one notebook: summary cell, then 01-03 without their own parameters, setup and interactive
+    cells."""
     import nbformat
 
     folder = folder or notebooks_dir()
@@ -83,7 +87,7 @@ def combined_notebook(folder: Path | None = None):
     for book in books:
         for cell in book.cells:
             tags = cell.metadata.get("tags", ())
-            if "parameters" in tags or "interactive" in tags:
+            if "parameters" in tags or "interactive" in tags or "setup" in tags:
                 continue
             cells.append(copy.deepcopy(cell))
     nb.cells = cells
