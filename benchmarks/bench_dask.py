@@ -7,7 +7,7 @@ fresh output folder each time) in this process:
 
 - the local process pool (`workers=N`), the baseline;
 - a local Dask cluster (`distributed.LocalCluster`, one single-threaded worker process per core) with the
-  scheduling of this tree: 16 files a task, chunks submitted while earlier ones run, results in order;
+  scheduling of this tree: corpus.PER_TASK files a task, chunks submitted while earlier ones run, results in order;
 - the same cluster with the former scheduling (each 4×256-future chunk gathered before the next is
   submitted), re-created here from the former code as the same-run baseline.
 """
@@ -84,7 +84,7 @@ def main() -> None:
     ratio = best["streamed"] / best["pool"]
     rows = [
         ("local process pool (baseline)", best["pool"]),
-        ("Dask, streamed, 16 files a task (this tree)", best["streamed"]),
+        (f"Dask, streamed, {corpus.PER_TASK} files a task (this tree)", best["streamed"]),
         ("Dask, batch barrier (former code)", best["barrier"]),
     ]
     text = "\n".join(

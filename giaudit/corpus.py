@@ -48,7 +48,7 @@ from .sheets import safe_cell
 
 CACHE_VERSION = "5"  # 3: values as an Arrow record batch; 4: results compressed; 5: in one pack file
 BATCH = 256
-PER_TASK = 16  # files per Dask task
+PER_TASK = 64  # files per Dask task
 
 # The Parquet tables' columns and types, made from the two constants that define a value and a finding.
 _IDENT = (("report_id", "string"), ("agency", "string"), ("agency_key", "string"), ("year", "int"))
