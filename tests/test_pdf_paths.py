@@ -15,7 +15,7 @@ from giaudit.readers.pdf import read_pdf
 from .conftest import ROOT, TESTS
 
 REPO_PDFS = [TESTS / "reports" / f"{stem}.pdf" for stem in ("jiangle-2024", "pingtan-2023", "pingtan-2024")]
-SHARED_PDFS = sorted((ROOT.parent / "shared" / "reports" / "pdf").glob("*.pdf"))
+SHARED_PDFS = sorted((ROOT.parent / "shared" / "reports" / "pdf").glob("*.pdf"))  # devset tests only
 
 
 def _tokens(path, engine: str) -> list[tuple]:
