@@ -178,20 +178,22 @@ def unfuse(tokens: list[Token], template: tpl.Template) -> tuple[list[Token], li
 def _fused_table(tok: Token, template: tpl.Template) -> tpl.Table | None:
     """The table a paragraph prints with its cells run together: two of its labels run into digits, or (table
     四) its headers run into one long run of digits."""
+    norm = tpl.normalize(tok.text)
+    if not template.derived("fused_hint", _fused_hint).search(norm):
+        return None  # no header word of any table: the commonest paragraph, prose
     text = unicodedata.normalize("NFKC", tok.text)
-    if not re.search(r"\D\d", text):
+    if not _DIGIT_AFTER.search(text):
         return None
     best, score = None, 0
     for table in template.tables:
         if table.layout == "single_row":
             width = sum(len(r.columns) for r in table.rows)
             tail = _RUN.findall(text)
-            if tail and len(tail[-1].replace(" ", "")) >= width and tpl.core(table.headers[-1]) in tpl.normalize(text):
+            if tail and len(tail[-1].replace(" ", "")) >= width and tpl.core(table.headers[-1]) in norm:
                 n = 2
             else:
                 n = 0
         else:
-            norm = tpl.normalize(text)
             words, names = table.derived("fused", _fused_words)
             if not any(w in norm for w in words):
                 continue
@@ -199,6 +201,21 @@ def _fused_table(tok: Token, template: tpl.Template) -> tpl.Table | None:
         if n >= 2 and n > score:
             best, score = table, n
     return best
+
+
+_DIGIT_AFTER = re.compile(r"\D\d")
+
+
+def _fused_hint(template: tpl.Template) -> re.Pattern:
+    """Any word without which ``_fused_table`` finds no table: a header word of a table, or the last header of a
+    table printed as one row."""
+    words = set()
+    for table in template.tables:
+        if table.layout == "single_row":
+            words.add(tpl.core(table.headers[-1]))
+        else:
+            words |= table.derived("fused", _fused_words)[0]
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def _fused_words(table: tpl.Table) -> tuple[frozenset[str], tuple[tuple[str, re.Pattern], ...]]:

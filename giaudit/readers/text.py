@@ -33,22 +33,26 @@ def read_text(text: str, name: str = "<text>") -> Document:
     tokens: list[Token] = []
     add = tokens.append
     lines = text.splitlines()
-    separators = _pipe_lines_separate_cells(lines)
-    blank_cells = _blank_lines_are_cells(lines)
+    stripped = [line.strip() for line in lines]
+    separators = _pipe_lines_separate_cells(stripped)
+    blank_cells = _blank_lines_are_cells(stripped)
     previous_pipe = False
     gap = 0
-    for lineno, line in enumerate(lines, 1):
-        s = line.strip()
+    lineno = 0
+    for s in stripped:
+        lineno += 1
         if not s or (not tokens and _DECLARATION.match(s)):  # a DOCTYPE or XML declaration before the text
             gap += 1
             continue
         loc = Loc(name, lineno)
-        if blank_cells and gap > 1 and len(s) <= 16 and parse_value(s) is not None and tokens:
-            # one cell a paragraph, one blank line between: each blank line more is an empty cell before this one
-            for _ in range(gap - 1):
-                add(Token("", CELL, loc))
-        gap = 0
-        if s[-1] == "|" and s.count("|") == 1 and len(s) > 1 and "｜" not in s:
+        if gap:
+            if blank_cells and gap > 1 and tokens and len(s) <= 16 and parse_value(s) is not None:
+                # one cell a paragraph, one blank line between: each blank line more is an empty cell before it
+                for _ in range(gap - 1):
+                    add(Token("", CELL, loc))
+            gap = 0
+        last = s[-1]
+        if last == "|" and len(s) > 1 and s.count("|") == 1 and "｜" not in s:
             add(Token(s[:-1].rstrip(), CELL, loc))  # "17 |": one cell per line, the commonest form
             previous_pipe = False
             continue
@@ -57,7 +61,7 @@ def read_text(text: str, name: str = "<text>") -> Document:
                 if not separators:
                     # "|": an empty cell; "||" after a short row: its padding, read
                     # as empty cells too (a row's run of values ignores trailing blanks).
-                    for _ in range(sum(c in _PIPES for c in s)):
+                    for _ in range(s.count("|") + s.count("｜")):
                         add(Token("", CELL, loc))
                 elif previous_pipe:
                     add(Token("", CELL, loc))  # "|" right after "|": an empty cell
@@ -69,19 +73,23 @@ def read_text(text: str, name: str = "<text>") -> Document:
             parts = _SPLIT_PIPE.split(s)
             if parts and parts[0] == "" and s[0] in _PIPES:
                 parts = parts[1:]
-            if parts and parts[-1] == "" and s[-1] in _PIPES:
+            if parts and parts[-1] == "" and last in _PIPES:
                 parts = parts[:-1]
             for part in parts:
                 add(Token(part, CELL, loc))
-            if len(parts) > 1 or s[-1] not in _PIPES:
+            if len(parts) > 1 or last not in _PIPES:
                 add(Token("", BREAK, loc))
             continue
         previous_pipe = False
-        row = line.lstrip().rstrip(" \r\n\u3000")
-        if "\t" in row:  # a leading tab is an indent; inner and trailing tabs separate cells
-            for part in row.split("\t"):
-                add(Token(part.strip(), CELL, loc))
-            add(Token("", BREAK, loc))
+        if "\t" in lines[lineno - 1]:
+            row = lines[lineno - 1].lstrip().rstrip(" \r\n\u3000")
+            if "\t" in row:  # a leading tab is an indent; inner and trailing tabs separate cells
+                for part in row.split("\t"):
+                    add(Token(part.strip(), CELL, loc))
+                add(Token("", BREAK, loc))
+                continue
+        if len(s) > 16 and last not in _VALUE_ENDS:  # prose or a long label: no value line ends so
+            add(Token(s, PARA, loc))
             continue
         if len(s) <= 16 and (v := parse_value(s)) is not None and not v.missing:  # "减少8", "251000元": one cell
             add(Token(s, CELL, loc))
@@ -117,17 +125,17 @@ def split_value_line(s: str) -> tuple[list[str], bool] | None:
     return ([label, *values] if label else values), bool(label)
 
 
-def _blank_lines_are_cells(lines: list[str]) -> bool:
+def _blank_lines_are_cells(lines: list[str]) -> bool:  # lines stripped
     """True for pages that print one cell a paragraph with exactly one blank line between: there, a longer run of
     blank lines before a value holds empty cells (a blank 自然人 cell, say)."""
     gaps: dict[int, int] = {}
     gap, short = 0, 0
-    for line in lines:
-        if line.strip():
+    for s in lines:
+        if s:
             if gap:
                 gaps[gap] = gaps.get(gap, 0) + 1
-            gap = 0
-            short += len(line.strip()) <= 16
+                gap = 0
+            short += len(s) <= 16
         else:
             gap += 1
     return bool(gaps) and max(gaps, key=gaps.get) == 1 and short > 60 and gaps.get(1, 0) > 0.8 * sum(gaps.values())
@@ -140,14 +148,11 @@ def _pipe_lines_separate_cells(lines: list[str]) -> bool:
     lines as padding at the end of a row; which one a page does decides what a
     bare pipe line means.
     """
-    bare = trailing = 0
-    for line in lines:
-        s = line.strip()
-        if s in ("|", "｜"):
-            bare += 1
-        elif len(s) > 1 and s[-1] in _PIPES:
-            trailing += 1
-    return bare > 10 and bare > 2 * trailing
+    bare = lines.count("|") + lines.count("｜")  # lines stripped
+    if bare <= 10:
+        return False
+    trailing = sum(1 for s in lines if len(s) > 1 and s[-1] in _PIPES)
+    return bare > 2 * trailing
 
 
 register("text", suffixes={".txt", ".text", ".md", ".csv", ".tsv"}, read=read_text, binary=False)
