@@ -53,7 +53,8 @@ class Cell:
         return self.raw is not None
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen (see Cell), never mutated.
+@dataclass(slots=True)
 class RowMatch:
     table: str
     row: str
@@ -292,7 +293,7 @@ def detect_format(tokens: list[Token], year: int | None = None) -> tuple[str, st
 # ------------------------------------------------------------------ step 4
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen (see Cell), never mutated
 class _Candidate:
     order: int
     row: str
@@ -399,13 +400,22 @@ def _fit(
     return None, None
 
 
-def _header_cores(table: tpl.Table) -> set[str]:
+def _header_cores(table: tpl.Table) -> frozenset[str]:
     """The table's column headers and header words, normalised: text that names a column, not a row."""
-    return (
+    return table.derived("header_cores", _build_header_cores)
+
+
+def _build_header_cores(table: tpl.Table) -> frozenset[str]:
+    return frozenset(
         {tpl.core(c.label) for c in table.columns.values()}
         | {tpl.core(v) for c in table.columns.values() for v in c.variants}
         | {tpl.core(h) for h in table.headers}
     )
+
+
+def _row_order(table: tpl.Table) -> dict[str, int]:
+    """Each row key's place in the table's printed order."""
+    return table.derived("row_order", lambda t: {row.key: n for n, row in enumerate(t.rows)})
 
 
 def match_table(
@@ -417,7 +427,7 @@ def match_table(
     placed (row key -> why).
     """
     index = tpl.label_index(fmt, table.id)
-    order = {row.key: n for n, row in enumerate(table.rows)}
+    order = _row_order(table)
     candidates: list[_Candidate] = []
     unfit: dict[str, str] = {}
     last = _last_content(tokens)
@@ -505,6 +515,8 @@ def _numbers(parsed, values) -> tuple:
 
 def _drop_conflicting_duplicates(chain, candidates, parsed, tokens, table, warnings):
     """A row printed twice: the same numbers are kept once; different numbers cannot both be right."""
+    if len({c.row for c in candidates}) == len(candidates):
+        return chain  # every row printed once (the usual case)
     out = []
     for c in chain:
         others = [
@@ -534,7 +546,7 @@ def _fill_gaps(tokens, parsed, table: tpl.Table, matches: list[RowMatch], warnin
     only mean one thing and are assigned in order, with a warning. Any other count is
     left missing and explained.
     """
-    order = {r.key: n for n, r in enumerate(table.rows)}
+    order = _row_order(table)
     out = list(matches)
     for a, b in itertools.pairwise(matches):
         between = [r for r in table.rows[order[a.row] + 1 : order[b.row]] if not r.optional]
@@ -585,6 +597,8 @@ def _best_chain(cands: list[_Candidate]) -> list[_Candidate]:
     if not cands:
         return []
     cands = sorted(cands, key=lambda c: (c.label, c.order))
+    if all(a.end < b.label and a.order < b.order for a, b in itertools.pairwise(cands)):
+        return cands  # all of them are one chain (the usual case): any other is a part of it, and scores less
     n = len(cands)
     by_end = sorted(range(n), key=lambda i: cands[i].end)
     score = [0.0] * n
@@ -645,47 +659,60 @@ def match_single_row(
 # ------------------------------------------------------------------ step 5
 
 
+def _cell_plan(template: tpl.Template) -> list:
+    """Per table: its id, its optional rows' (key, rows replaced), and each row with its cells' (key, kind)."""
+    return [
+        (
+            table.id,
+            [(row.key, row.replaces) for row in table.rows if row.optional],
+            [(row, [(f"{table.id}.{row.key}.{c}", table.columns[c].kind) for c in row.columns]) for row in table.rows],
+        )
+        for table in template.tables
+    ]
+
+
 def build_cells(
     tokens: list[Token], parsed, matches: list[RowMatch], template: tpl.Template
 ) -> tuple[dict[str, Cell], list[str]]:
     cells: dict[str, Cell] = {}
     warnings: list[str] = []
     by_row = {(m.table, m.row): m for m in matches}
-    for table in template.tables:
+    for table_id, optional, rows in template.derived("cell_plan", _cell_plan):
         used_alternative = {
-            replaced
-            for row in table.rows
-            if row.optional and (table.id, row.key) in by_row
-            for replaced in row.replaces
+            replaced for key, replaces in optional if (table_id, key) in by_row for replaced in replaces
         }
-        for row in table.rows:
-            if row.key in used_alternative or (row.optional and (table.id, row.key) not in by_row):
+        for row, columns in rows:
+            m = by_row.get((table_id, row.key))
+            if row.key in used_alternative or (row.optional and m is None):
                 continue
-            m = by_row.get((table.id, row.key))
-            label_loc = tokens[m.label].loc if m and m.label >= 0 else None
-            for n, col_key in enumerate(row.columns):
-                key = f"{table.id}.{row.key}.{col_key}"
-                column = table.columns[col_key]
-                if m is None or n >= len(m.values):
+            if m is None:
+                for key, _ in columns:
+                    cells[key] = Cell(key, None, None, None, None, None)
+                continue
+            label_loc = tokens[m.label].loc if m.label >= 0 else None
+            values = m.values
+            for n, (key, kind) in enumerate(columns):
+                if n >= len(values):
                     cells[key] = Cell(key, None, None, None, None, label_loc)
                     continue
-                idx = m.values[n]
+                idx = values[n]
                 p = parsed[idx]
+                tok = tokens[idx]
                 value = p.number
-                if column.kind == "count" and isinstance(value, float) and value.is_integer():
+                if value is None or (type(value) is int and kind == "count" and abs(value) <= _LARGEST):
+                    cells[key] = Cell(key, value, tok.text, p.unit, tok.loc, label_loc, m.note or tok.loc.how)
+                    continue  # a blank or a count as printed: the commonest cell
+                if kind == "count" and isinstance(value, float) and value.is_integer():
                     value = int(value)  # "3.0" is 3 (and "1e40" is checked below as the integer it is)
                 if isinstance(value, int) and abs(value) > _LARGEST:  # beyond any count: kept as printed, unread
-                    warnings.append(
-                        f"{key}: 「{tokens[idx].text}」过大,不是可能的件数,按无法读取处理 ({tokens[idx].loc})"
-                    )
-                    cells[key] = Cell(key, None, tokens[idx].text, p.unit, tokens[idx].loc, label_loc, "数值过大")
+                    warnings.append(f"{key}: 「{tok.text}」过大,不是可能的件数,按无法读取处理 ({tok.loc})")
+                    cells[key] = Cell(key, None, tok.text, p.unit, tok.loc, label_loc, "数值过大")
                     continue
-                if column.kind == "count" and isinstance(value, float):
-                    warnings.append(f"{key}: 「{tokens[idx].text}」不是整数 ({tokens[idx].loc})")
-                elif column.kind == "amount" and isinstance(value, int):
+                if kind == "count" and isinstance(value, float):
+                    warnings.append(f"{key}: 「{tok.text}」不是整数 ({tok.loc})")
+                elif kind == "amount" and isinstance(value, int):
                     value = float(value)
-                note = m.note or tokens[idx].loc.how
-                cells[key] = Cell(key, value, tokens[idx].text, p.unit, tokens[idx].loc, label_loc, note)
+                cells[key] = Cell(key, value, tok.text, p.unit, tok.loc, label_loc, m.note or tok.loc.how)
     return cells, warnings
 
 
