@@ -158,6 +158,7 @@ def _heading_pattern(template: tpl.Template) -> tuple[re.Pattern, dict[str, int]
 
 
 _MARKS = re.compile(r"^[\s#*>·•]+")  # Markdown and list marks before a heading
+_MARK_CHARS = frozenset("#*>·•")  # and whitespace: what a line that starts with such marks starts with
 
 
 def _run_on_heading(template: tpl.Template) -> re.Pattern:
@@ -201,8 +202,8 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> tuple[dict[int
     heading, numerals = template.derived("heading", _heading_pattern)
     found: dict[int, int] = {}
     printed: dict[int, str] = {}
-    for parenthesized in (False, True):
-        for i, number, numeral in _headings(tokens, template, heading, numerals, parenthesized):
+    for kind in _headings(tokens, template, heading, numerals):  # top-level headings first, then "(四)…"
+        for i, number, numeral in kind:
             if number in found:
                 continue
             before = [j for n, j in found.items() if n < number]
@@ -215,26 +216,35 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> tuple[dict[int
     return dict(sorted(found.items())), printed
 
 
-def _headings(tokens, template: tpl.Template, heading, numerals, parenthesized: bool):
-    """(token index, section, printed numeral) of each heading line of one kind, in reading order."""
+def _headings(tokens, template: tpl.Template, heading, numerals) -> tuple[list, list]:
+    """(token index, section, printed numeral) of each heading line, in reading order: the top-level ones
+    ("二、", "第二部分") and the parenthesized ones ("(二)")."""
     keywords = {s.number: s.keywords for s in template.sections}
     titles = {s.number: tpl.core(s.label) for s in template.sections}
+    top: list[tuple[int, int, str]] = []
+    inner: list[tuple[int, int, str]] = []
     for i, tok in enumerate(tokens):
         if tok.kind != PARA:
             continue
-        text = _MARKS.sub("", tok.text)
+        text = tok.text
+        if text and (text[0] in _MARK_CHARS or text[0].isspace()):
+            text = _MARKS.sub("", text)
         m = heading.match(text)
-        if m is None or (m.group(3) is not None) != parenthesized:
+        if m is None:
             continue
+        parenthesized = m.group(3) is not None
         numeral = m.group(1) or m.group(2) or m.group(3)
         number = numerals[numeral]
-        head = tpl.core(text[:60])[:40]
         # the section's own title names it even when it runs on into the text or carries the wrong number
-        by_title = [n for n, t in titles.items() if head.startswith(t)] if not parenthesized else []
-        if by_title:
-            yield i, by_title[0], numeral
-        elif any(k in tpl.normalize(text)[: 30 if len(tok.text) <= 120 else 12] for k in keywords[number]):
-            yield i, number, numeral
+        if not parenthesized:
+            head = tpl.core(text[:60])[:40]
+            by_title = [n for n, t in titles.items() if head.startswith(t)]
+            if by_title:
+                top.append((i, by_title[0], numeral))
+                continue
+        if any(k in tpl.normalize(text)[: 30 if len(tok.text) <= 120 else 12] for k in keywords[number]):
+            (inner if parenthesized else top).append((i, number, numeral))
+    return top, inner
 
 
 def unheaded_sections(tokens: list[Token], template: tpl.Template, found: dict[int, int]) -> dict[int, int]:
@@ -802,8 +812,14 @@ def extract(doc: Document) -> Extraction:
 
     cells, why = build_cells(tokens, parsed, matches, template)
     warnings.extend(why)
-    consumed = {i for m in matches for i in (m.label, *m.values) if i >= 0}
-    title = next((i for i, t in enumerate(tokens) if t.kind == PARA and t.text == doc.title), None)
+    consumed = {i for m in matches for i in m.values}
+    consumed.update(m.label for m in matches)
+    consumed.discard(-1)  # the label of a row placed by its position
+    title = (
+        None
+        if doc.title is None
+        else next((i for i, t in enumerate(tokens) if t.kind == PARA and t.text == doc.title), None)
+    )
     prose = collect_prose(tokens, sections, consumed, template, title)
     unread = {t: rows for t, rows in unread.items() if rows}
     cut = find_cut(tokens, template, sections, matches, unread, title)
