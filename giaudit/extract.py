@@ -173,6 +173,12 @@ def _run_on_heading(template: tpl.Template) -> re.Pattern:
     return re.compile(rf"(?<![(（{n}])(?=(?:第[{n}]部分|[{n}][、.．])\s*[^。;；,，\d]{{0,8}}?(?:{'|'.join(names)}))")
 
 
+def _numbered(template: tpl.Template) -> re.Pattern:
+    """A section's numeral as a heading prints it: what ``_run_on_heading`` needs first (and finds fast)."""
+    n = "".join(s.numeral for s in template.sections)
+    return re.compile(rf"第[{n}]部分|[{n}][、.．]")
+
+
 def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
     """Long paragraphs that hold section headings mid-text (a body scraped as one line) split before each.
 
@@ -180,12 +186,22 @@ def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
     the parts keep the paragraph's source.
     """
     at = template.derived("run_on_heading", _run_on_heading)
+    numbered = template.derived("numbered", _numbered)
+    runs = [
+        i
+        for i, tok in enumerate(tokens)
+        if tok.kind == PARA and len(tok.text) > 150 and numbered.search(tok.text) and at.search(tok.text)
+    ]
+    if not runs:
+        return tokens  # the usual case
     out: list[Token] = []
-    for tok in tokens:
-        if tok.kind != PARA or len(tok.text) <= 150 or not at.search(tok.text):
-            out.append(tok)
-            continue
+    done = 0
+    for i in runs:
+        out += tokens[done:i]
+        tok = tokens[i]
         out += [Token(part.strip(), PARA, tok.loc) for part in at.split(tok.text) if part.strip()]
+        done = i + 1
+    out += tokens[done:]
     return out
 
 
@@ -278,7 +294,7 @@ def detect_format(tokens: list[Token], year: int | None = None) -> tuple[str, st
     year within the years a format covers. A tie that none of these breaks is
     read with the newest format, and said.
     """
-    text = tpl.normalize("".join(t.text for t in tokens if t.kind != BREAK and len(t.text) < 60))
+    text = tpl.normalize("".join([t.text for t in tokens if t.kind != BREAK and len(t.text) < 60]))
     candidates = list(tpl.formats())
     scores = {f: sum(text.count(tpl.core(m)) for m in tpl.get(f).markers) for f in candidates}
     best = max(scores.values())

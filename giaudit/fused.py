@@ -162,16 +162,19 @@ def _named(text: str, index: tpl.LabelIndex, table: tpl.Table) -> tuple[tpl.Row,
 def unfuse(tokens: list[Token], template: tpl.Template) -> tuple[list[Token], list[Split]]:
     """Paragraphs that hold a table with its cells run together, turned back into cells; and what each run of
     digits was read as."""
+    fused = [(i, table) for i, tok in enumerate(tokens) if tok.kind == PARA and (table := _fused_table(tok, template))]
+    if not fused:
+        return tokens, []  # the usual case: the tokens as they are
     out: list[Token] = []
     reads: list[Split] = []
-    for tok in tokens:
-        table = _fused_table(tok, template) if tok.kind == PARA else None
-        if table is None:
-            out.append(tok)
-            continue
-        cells, found = _unfuse_paragraph(tok, table, template)
+    done = 0
+    for i, table in fused:
+        out += tokens[done:i]
+        cells, found = _unfuse_paragraph(tokens[i], table, template)
         out += cells
         reads += found
+        done = i + 1
+    out += tokens[done:]
     return out, reads
 
 

@@ -24,6 +24,7 @@ _DELETE = re.compile(r"[\s“”\"'‘’「」『』《》〈〉|｜*#]")
 _OPEN = re.compile(r"[【\[〔﹙]")
 _CLOSE = re.compile(r"[】\]〕﹚]")
 _BRACKET = re.compile(r"[【\[〔﹙】\]〕﹚]")
+_SPECIAL = re.compile(r"[\s“”\"'‘’「」『』《》〈〉|｜*#【\[〔﹙】\]〕﹚]")  # anything _DELETE or _BRACKET finds
 # Enumerators in front of a label: "(三)", "三、", "1.", "1、", "(1)", "①".
 _ENUM = re.compile(r"^(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.](?!\d))+")
 _TRAILING = ":;,。、."  # stripped from the end (``rstrip``: a regex would try every run of them)
@@ -34,6 +35,8 @@ def normalize(text: str) -> str:
     """Compare-form of a label: NFKC, no whitespace, quotes or decoration."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
+    if _SPECIAL.search(text) is None:  # most labels and many paragraphs: one scan
+        return text.rstrip(_TRAILING)
     text = _DELETE.sub("", text)
     if _BRACKET.search(text):
         text = _CLOSE.sub(")", _OPEN.sub("(", text))
