@@ -100,6 +100,8 @@ class Localiser:
                 for k in e.keys:
                     self.held_in.setdefault(k, []).append(e)
         self.held = set(self.held_in)
+        # every failing equation and its difference, in the order they were met (asked for once per pair test)
+        self.failing = {e: r for k in self.failing_with for e, r in self.failing_with[k]}
 
     def suspect(self, eq: Equation):
         """(key, value) of the one cell of ``eq`` that, changed, makes every failing equation it is in hold
@@ -120,12 +122,12 @@ class Localiser:
         under the neighbouring applicant type (自然人 one too many, 其他 one too few) while the row's own total
         holds: ((key, value), (key, value)), or None when no such pair, or more than one, does."""
         found = set()
-        res = next(r for e, r in self.failing_with.get(eq.keys[0], ()) if e == eq)
+        res = self.failing[eq]
         for a in dict.fromkeys(eq.keys):
             if len(self.failing_with.get(a, ())) != 1:
                 continue
             row = a.rsplit(".", 1)[0]
-            for other, res_b in {e: r for k in self.failing_with for e, r in self.failing_with[k]}.items():
+            for other, res_b in self.failing.items():
                 if other == eq or res_b != -res:
                     continue
                 for b in (k for k in other.keys if k.rsplit(".", 1)[0] == row and k != a):

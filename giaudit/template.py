@@ -335,6 +335,13 @@ class Template:
 
     def expand(self, keys) -> list[str]:
         """Canonical keys with "@group" rows expanded ("t3.@denied.total" -> the eight denied rows' totals)."""
+        keys = tuple(keys)
+        done = self._index.setdefault("expand", {})
+        if keys not in done:  # the same few key lists are asked for in every report: expanded once
+            done[keys] = tuple(self._expand(keys))
+        return list(done[keys])
+
+    def _expand(self, keys: tuple[str, ...]) -> list[str]:
         out = []
         for key in keys:
             table_id, row, col = key.split(".")
