@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -179,7 +180,12 @@ def _numbered(template: tpl.Template) -> re.Pattern:
     return re.compile(rf"第[{n}]部分|[{n}][、.．]")
 
 
-def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
+def para_indexes(tokens: list[Token]) -> list[int]:
+    """Indexes of the paragraphs among the tokens: the steps that look at prose only walk these."""
+    return [i for i, tok in enumerate(tokens) if tok.kind == PARA]
+
+
+def split_run_on(tokens: list[Token], template: tpl.Template, paras: list[int] | None = None) -> list[Token]:
     """Long paragraphs that hold section headings mid-text (a body scraped as one line) split before each.
 
     Only a numbered heading that names its section ("。二、主动公开政府信息情况") splits a paragraph;
@@ -189,8 +195,8 @@ def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
     numbered = template.derived("numbered", _numbered)
     runs = [
         i
-        for i, tok in enumerate(tokens)
-        if tok.kind == PARA and len(tok.text) > 150 and numbered.search(tok.text) and at.search(tok.text)
+        for i in (para_indexes(tokens) if paras is None else paras)
+        if len(text := tokens[i].text) > 150 and numbered.search(text) and at.search(text)
     ]
     if not runs:
         return tokens  # the usual case
@@ -205,7 +211,9 @@ def split_run_on(tokens: list[Token], template: tpl.Template) -> list[Token]:
     return out
 
 
-def find_sections(tokens: list[Token], template: tpl.Template) -> tuple[dict[int, int], dict[int, str]]:
+def find_sections(
+    tokens: list[Token], template: tpl.Template, paras: list[int] | None = None
+) -> tuple[dict[int, int], dict[int, str]]:
     """Token index of each section heading ("二、主动公开政府信息情况"), in order; and the numerals of
     headings printed with the wrong number ({2: "一"} for "一、主动公开政府信息情况").
 
@@ -218,7 +226,9 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> tuple[dict[int
     heading, numerals = template.derived("heading", _heading_pattern)
     found: dict[int, int] = {}
     printed: dict[int, str] = {}
-    for kind in _headings(tokens, template, heading, numerals):  # top-level headings first, then "(四)…"
+    for kind in _headings(
+        tokens, para_indexes(tokens) if paras is None else paras, template, heading, numerals
+    ):  # top-level headings first, then "(四)…"
         for i, number, numeral in kind:
             if number in found:
                 continue
@@ -232,16 +242,15 @@ def find_sections(tokens: list[Token], template: tpl.Template) -> tuple[dict[int
     return dict(sorted(found.items())), printed
 
 
-def _headings(tokens, template: tpl.Template, heading, numerals) -> tuple[list, list]:
+def _headings(tokens, paras: list[int], template: tpl.Template, heading, numerals) -> tuple[list, list]:
     """(token index, section, printed numeral) of each heading line, in reading order: the top-level ones
     ("二、", "第二部分") and the parenthesized ones ("(二)")."""
     keywords = {s.number: s.keywords for s in template.sections}
     titles = {s.number: tpl.core(s.label) for s in template.sections}
     top: list[tuple[int, int, str]] = []
     inner: list[tuple[int, int, str]] = []
-    for i, tok in enumerate(tokens):
-        if tok.kind != PARA:
-            continue
+    for i in paras:
+        tok = tokens[i]
         text = tok.text
         if text and (text[0] in _MARK_CHARS or text[0].isspace()):
             text = _MARKS.sub("", text)
@@ -751,9 +760,12 @@ def collect_prose(
     consumed: set[int],
     template: tpl.Template,
     title: int | None = None,
+    paras: list[int] | None = None,
 ) -> dict[int, str]:
     """Text of each section found (key 0: what precedes section 一), table text left out."""
     headers = template.header_cores()
+    if paras is None:
+        paras = para_indexes(tokens)
     starts = sorted((idx, num) for num, idx in sections.items())
     bounds = [(0, 0, starts[0][0] if starts else len(tokens))]
     for n, (idx, num) in enumerate(starts):
@@ -767,11 +779,8 @@ def collect_prose(
             a = title + 1  # navigation before the title line is not the report's text
         lines = [
             tokens[i].text
-            for i in range(a, b)
-            if tokens[i].kind == PARA
-            and i not in consumed
-            and not CHROME.search(tokens[i].text)
-            and tpl.core(tokens[i].text) not in headers
+            for i in paras[bisect_left(paras, a) : bisect_left(paras, b)]
+            if i not in consumed and not CHROME.search(tokens[i].text) and tpl.core(tokens[i].text) not in headers
         ]
         if num == 0 and not lines:
             continue
@@ -785,11 +794,17 @@ def collect_prose(
 def extract(doc: Document) -> Extraction:
     fmt, format_note = detect_format(doc.tokens, year_of(doc))
     template = tpl.get(fmt)
-    tokens, splits = unfuse(split_run_on(doc.tokens, template), template)
+    paras = para_indexes(doc.tokens)
+    tokens = split_run_on(doc.tokens, template, paras)
+    if tokens is not doc.tokens:
+        paras = para_indexes(tokens)
+    unfused, splits = unfuse(tokens, template, paras)
+    if unfused is not tokens:
+        tokens, paras = unfused, para_indexes(unfused)
     doc.tokens = tokens
     parsed = classify(tokens)
     cores = _Cores(tokens)
-    sections, misnumbered = find_sections(tokens, template)
+    sections, misnumbered = find_sections(tokens, template, paras)
     unheaded = unheaded_sections(tokens, template, sections)
     sections = {**sections, **unheaded}
     section_starts = sorted(sections.items(), key=lambda kv: kv[1])
@@ -831,14 +846,10 @@ def extract(doc: Document) -> Extraction:
     consumed = {i for m in matches for i in m.values}
     consumed.update(m.label for m in matches)
     consumed.discard(-1)  # the label of a row placed by its position
-    title = (
-        None
-        if doc.title is None
-        else next((i for i, t in enumerate(tokens) if t.kind == PARA and t.text == doc.title), None)
-    )
-    prose = collect_prose(tokens, sections, consumed, template, title)
+    title = None if doc.title is None else next((i for i in paras if tokens[i].text == doc.title), None)
+    prose = collect_prose(tokens, sections, consumed, template, title, paras)
     unread = {t: rows for t, rows in unread.items() if rows}
-    cut = find_cut(tokens, template, sections, matches, unread, title)
+    cut = find_cut(tokens, template, sections, matches, unread, title, paras)
     if cut is not None and cut.position is not None:  # labels where the text stops are cut, not unreadable
         unread = {
             t: {r: w for r, w in rows.items() if form_position(template, t, r) < cut.position}
@@ -916,7 +927,9 @@ def _run_into_digits(name: str) -> re.Pattern:
 _SIGNED = re.compile(r"^\s*20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 
 
-def find_cut(tokens, template: tpl.Template, sections, matches, unread, title: int | None) -> Cut | None:
+def find_cut(
+    tokens, template: tpl.Template, sections, matches, unread, title: int | None, paras: list[int] | None = None
+) -> Cut | None:
     """Where the text stops, when it stops before the report does (an excerpt, a page cut off), and where it
     starts, when it starts inside the report.
 
@@ -925,8 +938,8 @@ def find_cut(tokens, template: tpl.Template, sections, matches, unread, title: i
     A text with no title and no first section whose first part of the form is further on starts late.
     """
     first, last = template.sections[0].number, template.sections[-1].number
-    paras = [t.text for t in tokens if t.kind == PARA][-8:]
-    stops = last not in sections and not any(_SIGNED.match(p) for p in paras)
+    last_paras = [tokens[i].text for i in (para_indexes(tokens) if paras is None else paras)[-8:]]
+    stops = last not in sections and not any(_SIGNED.match(p) for p in last_paras)
     if first in sections and not stops:
         return None  # the usual case: whole
     # parts of the form reached: (position, section number or None, table, row); named only when chosen

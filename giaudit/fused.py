@@ -159,10 +159,14 @@ def _named(text: str, index: tpl.LabelIndex, table: tpl.Table) -> tuple[tpl.Row,
     return row, (m.start() if m else at)
 
 
-def unfuse(tokens: list[Token], template: tpl.Template) -> tuple[list[Token], list[Split]]:
+def unfuse(
+    tokens: list[Token], template: tpl.Template, paras: list[int] | None = None
+) -> tuple[list[Token], list[Split]]:
     """Paragraphs that hold a table with its cells run together, turned back into cells; and what each run of
     digits was read as."""
-    fused = [(i, table) for i, tok in enumerate(tokens) if tok.kind == PARA and (table := _fused_table(tok, template))]
+    if paras is None:
+        paras = [i for i, tok in enumerate(tokens) if tok.kind == PARA]
+    fused = [(i, table) for i in paras if (table := _fused_table(tokens[i], template))]
     if not fused:
         return tokens, []  # the usual case: the tokens as they are
     out: list[Token] = []

@@ -140,7 +140,7 @@ class _Walker:
         tag = tag.lower()
         if tag in _DROP:
             return
-        if tag == "table" and el.find(".//table") is None:
+        if tag == "table" and next(el.iterdescendants("table"), None) is None:
             self.flush()
             self._data_table(el)
             return
