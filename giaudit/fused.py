@@ -214,14 +214,14 @@ _DIGIT_AFTER = re.compile(r"\D\d")
 
 
 def _fused_hint(template: tpl.Template) -> re.Pattern:
-    """Any word without which ``_fused_table`` finds no table: a header word of a table, or the last header of a
-    table printed as one row."""
+    """Any word without which ``_fused_table`` finds no table: a row label of a table (two must run into their
+    digits), or the last header of a table printed as one row."""
     words = set()
     for table in template.tables:
         if table.layout == "single_row":
             words.add(tpl.core(table.headers[-1]))
         else:
-            words |= table.derived("fused", _fused_words)[0]
+            words |= {name for name, _ in table.derived("fused", _fused_words)[1]}
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
