@@ -146,15 +146,36 @@ def _sentences(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((s, _norm(s)) for s in sentences(text))
 
 
+@lru_cache(maxsize=256)
+def _joined(text: str) -> str:
+    """A section's normalised sentences, one a line: searched once per pattern to skip the sentence-by-sentence
+    search for the many patterns a section never matches."""
+    return "\n".join(norm for _, norm in _sentences(text))
+
+
+# What makes a match inside one sentence depend on the sentence's edges: patterns with these are always searched
+# sentence by sentence. Others match a sentence alone exactly where they match it among the joined lines.
+_EDGE = re.compile(r"(?<!\[)\^|\$|\\[AZbB]|\(\?<?[=!][^)]*(?:\\[sSDW]|\.|\[\^)")
+
+
+@cache
+def _needs_sentences(pattern: re.Pattern) -> bool:
+    return bool(_EDGE.search(pattern.pattern))
+
+
 def _find(spec: _Spec, prose: dict[int, str]) -> list[tuple[float | int, str, int, str]]:
     found = []
     for section in spec.sections:
-        for sentence, norm in _sentences(prose.get(section, "")):
+        text = prose.get(section, "")
+        patterns = [p for p in spec.patterns if _needs_sentences(p) or p.search(_joined(text))]
+        if not patterns:
+            continue  # no pattern of this statement matches anywhere in the section
+        for sentence, norm in _sentences(text):
             if spec.context and spec.context not in norm:
                 continue
             if spec.exclude and spec.exclude in norm:
                 continue
-            for pattern in spec.patterns:
+            for pattern in patterns:
                 for m in pattern.finditer(norm):
                     if pattern.groups:
                         text = m.group(1)

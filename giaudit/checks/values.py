@@ -5,17 +5,27 @@ from __future__ import annotations
 import re
 
 from ..extract import form_position
-from ..findings import Severity
+from ..findings import Result, Severity
 from .registry import Context, check
 
 
 @check("t2.plausibility", severity=Severity.WARNING, reads=["t2.*", "t3.*", "t4.*"])
 def check_plausibility(ctx: Context) -> None:
     template = ctx.template
+    passed = ctx.results.append
     for key, cell in ctx.report.cells.items():
-        if cell.value is None:
+        value = cell.value
+        if value is None:
             continue
-        _, row, column = template.spec(key)
+        column = template.spec(key)[2]
+        if (
+            type(value) is int
+            and value >= 0
+            and not (cell.unit and column.unit)
+            and not (cell.raw and ("+" in cell.raw or "＋" in cell.raw))
+        ):
+            passed(Result(ctx.current, (key,), "pass"))  # a plain count (nearly every cell): nothing to doubt
+            continue
         sign = (cell.raw or "").lstrip()[:1]
         if sign in "+＋" and sign and not column.signed:
             ctx.add(
@@ -115,11 +125,13 @@ def check_hygiene(ctx: Context) -> None:
     template, extraction = ctx.template, ctx.report.extraction
     blank: dict[str, list[str]] = {}
     absent: dict[str, dict[str, list[str]]] = {}
+    passed = ctx.results.append
     for key, cell in ctx.report.cells.items():
-        table_id, row_key, _ = key.split(".")
         if cell.value is not None:
-            ctx.rule([key], "pass")
-        elif cell.raw is not None:
+            passed(Result(ctx.current, (key,), "pass"))
+            continue
+        table_id, row_key, _ = key.split(".")
+        if cell.raw is not None:
             blank.setdefault(table_id, []).append(key)
         else:
             absent.setdefault(table_id, {}).setdefault(row_key, []).append(key)
