@@ -187,7 +187,8 @@ class Table:
 
     def keys(self, rows: tuple[Row, ...] | None = None) -> list[str]:
         """Canonical keys of the given rows (default: every non-optional row)."""
-        rows = rows if rows is not None else tuple(r for r in self.rows if not r.optional)
+        if rows is None:  # asked for in every report: spelled out once
+            return list(self.derived("keys", lambda t: tuple(t.keys(tuple(r for r in t.rows if not r.optional)))))
         return [f"{self.id}.{r.key}.{c}" for r in rows for c in r.columns]
 
 

@@ -66,8 +66,9 @@ def check_form(ctx: Context) -> None:
             source=str(report.document.tokens[extraction.unheaded[n]].loc),
         )
     for t in template.tables:
-        if any(report.cells[k].raw is not None for k in t.keys() if k in report.cells):
-            ctx.rule(t.keys(), "pass")
+        keys = t.keys()
+        if any(report.cells[k].raw is not None for k in keys if k in report.cells):
+            ctx.rule(keys, "pass")
         elif (
             extraction.beyond_cut(form_position(template, t.id))
             or extraction.unread.get(t.id)
