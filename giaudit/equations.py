@@ -21,15 +21,26 @@ class Equation:
     rhs: tuple[str, ...]
     label: str  # Chinese: what the equation says, with the cells' labels
 
+    def __post_init__(self) -> None:
+        # an equation is a dict key in every audit: hashed once (the template's equations are built once)
+        object.__setattr__(self, "_hash", hash((self.check, self.lhs, self.rhs, self.label)))
+        object.__setattr__(self, "_keys", self.lhs + self.rhs)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self):  # rebuilt, not copied: a string's hash differs from one process to the next
+        return Equation, (self.check, self.lhs, self.rhs, self.label)
+
     @property
     def keys(self) -> tuple[str, ...]:
-        return self.lhs + self.rhs
+        return self._keys
 
     def sides(self, values: dict) -> tuple[float, float] | None:
         """(printed side, sum of parts), or None when a cell is missing."""
         try:
-            left = sum(values[k] for k in self.lhs)
-            right = sum(values[k] for k in self.rhs)
+            left = sum(map(values.__getitem__, self.lhs))
+            right = sum(map(values.__getitem__, self.rhs))
         except (TypeError, KeyError):
             return None
         return left, right
