@@ -249,8 +249,7 @@ def breakdowns(prose: dict[int, str]) -> list[Breakdown]:
     """ "…信息214条,其中A17条,B8条…" statements: a total and its parts, in one sentence."""
     out = []
     for section, text in prose.items():
-        for sentence in sentences(text):
-            norm = _norm(sentence)
+        for sentence, norm in _sentences(text):  # shared with the other prose checks
             m = _BREAKDOWN.search(norm)
             if not m:
                 continue
