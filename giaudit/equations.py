@@ -8,6 +8,7 @@ equation it takes part in hold without breaking one that holds.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from . import template as tpl
@@ -101,15 +102,17 @@ class Localiser:
 
     def __init__(self, status: dict[Equation, tuple[str, float]], values: dict) -> None:
         self.values = values
-        self.held_in: dict[str, list[Equation]] = {}
-        self.failing_with: dict[str, list[tuple[Equation, float]]] = {}
+        held_in: defaultdict[str, list[Equation]] = defaultdict(list)
+        failing_with: defaultdict[str, list[tuple[Equation, float]]] = defaultdict(list)
         for e, (state, res) in status.items():
             if state == "fail":
                 for k in e.keys:
-                    self.failing_with.setdefault(k, []).append((e, res))
+                    failing_with[k].append((e, res))
             elif state == "pass":
                 for k in e.keys:
-                    self.held_in.setdefault(k, []).append(e)
+                    held_in[k].append(e)
+        self.held_in: dict[str, list[Equation]] = dict(held_in)
+        self.failing_with: dict[str, list[tuple[Equation, float]]] = dict(failing_with)
         self.held = set(self.held_in)
         # every failing equation and its difference, in the order they were met (asked for once per pair test)
         self.failing = {e: r for k in self.failing_with for e, r in self.failing_with[k]}

@@ -106,7 +106,10 @@ def claims(prose: dict[int, str]) -> list[Claim]:
     out = []
     for spec in _claim_specs():
         for section in spec["sections"]:
-            for sentence, norm in _sentences(prose.get(section, "")):
+            text = prose.get(section, "")
+            if not any(_may_match(p, text) for p in spec["compiled"]):
+                continue  # no pattern of the claim matches anywhere in the section
+            for sentence, norm in _sentences(text):
                 if spec.get("context") and spec["context"] not in norm:
                     continue
                 if any(p.search(norm) for p in spec["excluded"]) or not any(p.search(norm) for p in spec["compiled"]):
@@ -163,11 +166,55 @@ def _needs_sentences(pattern: re.Pattern) -> bool:
     return bool(_EDGE.search(pattern.pattern))
 
 
+@cache
+def _literal(pattern: re.Pattern) -> str:
+    """The longest run of plain characters every match contains ("不予公开" in "(?<![及和与])不予公开(?:的)?…"):
+    a section without it cannot match, and ``in`` finds that faster than the pattern. "" when there is none,
+    or when Python's pattern parser (a private module) is not as expected."""
+    if pattern.flags & re.IGNORECASE:
+        return ""
+    try:
+        from re import _constants as sre
+        from re import _parser
+
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # another Python's internals: no shortcut, same results
+        return ""
+    best = ""
+
+    def walk(items) -> None:
+        nonlocal best
+        run = ""
+        for op, arg in items:
+            if op is sre.LITERAL:
+                run += chr(arg)
+                continue
+            best = max(best, run, key=len)
+            run = ""
+            if op is sre.SUBPATTERN:  # a group: its sequence is required as a whole
+                walk(arg[3])
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:  # repeated at least once
+                walk(arg[2])
+        best = max(best, run, key=len)
+
+    walk(tree)
+    return best
+
+
+def _may_match(pattern: re.Pattern, text: str) -> bool:
+    """False only when ``pattern`` matches no sentence of this section's text."""
+    joined = _joined(text)
+    literal = _literal(pattern)
+    if literal and literal not in joined:
+        return False
+    return _needs_sentences(pattern) or pattern.search(joined) is not None
+
+
 def _find(spec: _Spec, prose: dict[int, str]) -> list[tuple[float | int, str, int, str]]:
     found = []
     for section in spec.sections:
         text = prose.get(section, "")
-        patterns = [p for p in spec.patterns if _needs_sentences(p) or p.search(_joined(text))]
+        patterns = [p for p in spec.patterns if _may_match(p, text)]
         if not patterns:
             continue  # no pattern of this statement matches anywhere in the section
         for sentence, norm in _sentences(text):
