@@ -43,6 +43,9 @@ class Loc:
     score: float | None = None  # read by OCR: its confidence, 0-1
 
     def __str__(self) -> str:
+        if self.how is None and self.page is None and self.table is None and self.line is not None:
+            name = self.file or "<text>"  # a line of text, the commonest source (every value of a corpus says it)
+            return f"{name} ¶{self.line}" if name[-5:].lower().endswith(_WORD) else f"{name}:{self.line}"
         return self._where() + (f" [{self.how}]" if self.how else "")
 
     def _where(self) -> str:
