@@ -127,32 +127,29 @@ class _Walker:
             self.buffer = []
             self.buffer_line = None
 
-    def _text(self, text: str | None, line: int | None) -> None:
-        if text:
-            if self.buffer_line is None and text.strip():
-                self.buffer_line = line
-            self.buffer.append(text)
+    def _add(self, text: str, el) -> None:
+        """Text met on the walk (an element's text, or the tail after it): its line is the element's."""
+        if self.buffer_line is None and text.strip():
+            self.buffer_line = el.sourceline
+        self.buffer.append(text)
 
     def walk(self, el) -> None:
-        tag = el.tag if isinstance(el.tag, str) else None
-        if tag is None:  # comment or processing instruction
-            return
-        tag = tag.lower()
-        if tag in _DROP:
+        tag = el.tag  # the HTML parser gives tag names in lower case
+        if not isinstance(tag, str) or tag in _DROP:  # a comment or processing instruction; what is never read
             return
         if tag == "table" and next(el.iterdescendants("table"), None) is None:
             self.flush()
             self._data_table(el)
             return
         block = tag in _BLOCK
-        if block:
+        if block or tag == "br":
             self.flush()
-        elif tag == "br":
-            self.flush()
-        self._text(el.text, el.sourceline)
+        if text := el.text:
+            self._add(text, el)
         for child in el:
             self.walk(child)
-            self._text(child.tail, child.sourceline)
+            if tail := child.tail:
+                self._add(tail, child)
         if block:
             self.flush()
 
