@@ -161,15 +161,13 @@ class _Walker:
         # rest, so only a break between two texts counts
         for el in table.iter("br", "p", "div"):
             el.text = " " + (el.text or "")
+        name, text = self.name, etree.tostring
         for r, tr in enumerate(table.iter("tr"), 1):
             for c, cell in enumerate(tr.iterchildren("td", "th"), 1):  # the HTML parser gives tags in lower case
-                add(Token(_cell_text(cell), CELL, Loc(self.name, cell.sourceline, t, r, c)))
-            add(Token("", BREAK, Loc(self.name, tr.sourceline, t, r)))
-
-
-def _cell_text(cell) -> str:
-    """A cell's text (its table's line breaks already made spaces by ``_data_table``)."""
-    return _clean(etree.tostring(cell, method="text", encoding=str, with_tail=False))
+                # the cell's text, whitespace runs made one space (as _clean does; inline, for every cell)
+                words = text(cell, method="text", encoding=str, with_tail=False).split()
+                add(Token(" ".join(words), CELL, Loc(name, cell.sourceline, t, r, c)))
+            add(Token("", BREAK, Loc(name, tr.sourceline, t, r)))
 
 
 register("html", suffixes={".html", ".htm", ".shtml", ".xhtml", ".mht"}, read=read_html, binary=False)
