@@ -139,14 +139,15 @@ class Report:
 
         The tidy table and the corpus's values.parquet are both made from these.
         """
+        columns = self.template.derived("record_columns", _record_columns)
         out = []
         for key, cell in self.cells.items():
-            column = self.template.spec(key)[2]
-            amount = column.kind == "amount"
-            count = None if amount or isinstance(cell.value, float) else cell.value
-            unit = cell.unit or (column.unit if cell.value is not None else None)
+            amount, column_unit = columns[key]
+            value = cell.value
+            count = None if amount or isinstance(value, float) else value
+            unit = cell.unit or (column_unit if value is not None else None)
             source = str(cell.source) if cell.source else None
-            out.append((key, count, cell.value if amount else None, cell.raw, unit, source))
+            out.append((key, count, value if amount else None, cell.raw, unit, source))
         return out
 
     @cached_property
@@ -215,3 +216,13 @@ class Report:
 
 def _label(item, labels: str) -> str:
     return {"zh": item.label, "en": item.label_en, "key": item.key}[labels]
+
+
+def _record_columns(template) -> dict[str, tuple[bool, str | None]]:
+    """For each canonical key: whether it is money, and its column's unit (looked up once per format)."""
+    return {
+        f"{t.id}.{r.key}.{c}": (t.columns[c].kind == "amount", t.columns[c].unit)
+        for t in template.tables
+        for r in t.rows
+        for c in r.columns
+    }
