@@ -1,4 +1,4 @@
-"""The HTML audit write-ups: the notebooks run with papermill, rendered with nbconvert.
+"""The HTML audit write-ups: the notebooks run with nbclient, rendered with nbconvert.
 
 ``render`` (one report): one kernel runs the three report notebooks combined —
 the write-up's summary of findings first, then 01, 02, 03, their ``parameters``
@@ -60,9 +60,9 @@ def notebooks_dir() -> Path:
 
 def _require() -> None:
     try:
+        import nbclient  # noqa: F401
         import nbconvert  # noqa: F401
         import nbformat  # noqa: F401
-        import papermill  # noqa: F401
     except ImportError as exc:
         raise MissingDependency("giaudit render", "notebook rendering", "notebooks") from exc
 
@@ -117,44 +117,38 @@ def _kernel_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def _execute(nb, parameters: dict, progress: bool, source: str = "giaudit render"):
-    """Run a notebook with papermill and return it. The kernel runs in an empty folder (a ``giaudit/`` folder
-    where the user stands must not shadow the installed package); paths are made absolute first."""
+def _inject(nb, parameters: dict):
+    """Set the notebook's parameters as papermill does: a cell tagged "injected-parameters" right after the
+    "parameters" cell, assigning each value."""
     import nbformat
-    import papermill
 
-    _kernel_path()
-    with tempfile.TemporaryDirectory(prefix="giaudit-") as tmp:
-        src, done = Path(tmp) / "writeup.ipynb", Path(tmp) / "writeup-run.ipynb"
-        nbformat.write(nb, src)
-        try:
-            with _kernel_quiet():
-                papermill.execute_notebook(
-                    str(src),
-                    str(done),
-                    cwd=tmp,
-                    progress_bar=False,
-                    log_output=False,
-                    parameters=parameters,
-                    request_save_on_cell_execute=False,  # saved once at the end, not after every cell
-                )
-        except papermill.PapermillExecutionError as exc:
-            raise UnreadableInput(
-                source, f"the write-up could not be made ({exc.ename}: {exc.evalue})", "please report this file"
-            ) from exc
-        return nbformat.read(done, as_version=4)
+    lines = ["# Parameters", *(f"{name} = {value!r}" for name, value in parameters.items())]
+    cell = nbformat.v4.new_code_cell("\n".join(lines))
+    cell.metadata["tags"] = ["injected-parameters"]
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", ()))
+    nb.cells.insert(at + 1, cell)
+    return nb
 
 
-def _execute_streaming(nb, last: dict[int, int], finish) -> list:
-    """Run a notebook cell by cell in one kernel; when cell i is the last of report ``last[i]``, call
-    ``finish(report)`` in a second thread while the kernel goes on with the next report (export and kernel
-    overlap on two cores). Returns what ``finish`` returned, in report order. The cells get their outputs."""
+def _execute(nb, parameters: dict, source: str = "giaudit render"):
+    """Run a notebook with its parameters set, in one kernel, and return it with its outputs."""
+    _run(_inject(nb, parameters), source=source)
+    return nb
+
+
+def _run(nb, last: dict[int, int] | None = None, finish=None, source: str = "giaudit render") -> list:
+    """Run a notebook cell by cell in one kernel (nbclient, in-memory: no notebook file is written); the cells
+    get their outputs. When cell i is the last of report ``last[i]``, call ``finish(report)`` in a second thread
+    while the kernel goes on with the next report (export and kernel overlap on two cores). Returns what
+    ``finish`` returned, in report order. The kernel runs in an empty folder (a ``giaudit/`` folder where the
+    user stands must not shadow the installed package), so paths are made absolute first."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    last = last or {}
     _kernel_path()
     with tempfile.TemporaryDirectory(prefix="giaudit-") as tmp:
         client = NotebookClient(nb, timeout=600, resources={"metadata": {"path": tmp}})
@@ -180,9 +174,7 @@ def _execute_streaming(nb, last: dict[int, int], finish) -> list:
                     return outer.submit(asyncio.run, run()).result()
         except CellExecutionError as exc:
             raise UnreadableInput(
-                "giaudit render",
-                f"the write-up could not be made ({exc.ename}: {exc.evalue})",
-                "please report this file",
+                source, f"the write-up could not be made ({exc.ename}: {exc.evalue})", "please report this file"
             ) from exc
 
 
@@ -242,7 +234,7 @@ def render(
         "lang": lang,
         "decisions_path": _absolute(decisions),
     }
-    executed = _execute(combined_notebook(), params, progress, str(report))
+    executed = _execute(combined_notebook(), params, str(report))
     return _export(executed, _title(parsed), Path(out_dir) / f"{Path(report).stem}-audit.html", show_code)
 
 
@@ -313,7 +305,7 @@ def render_many(
         return target.name, report.meta.agency, report.meta.year, counts, None
 
     if good:
-        rows.extend(_execute_streaming(nb, last, finish))
+        rows.extend(_run(nb, last, finish))
     return _write_index(rows, out_dir / "index.html", lang)
 
 
@@ -374,6 +366,6 @@ def render_corpus(
         print(f"giaudit: 运行汇总笔记本 (running the corpus notebook) on {corpus}", file=sys.stderr)
     _check_decisions(decisions)
     params = {"corpus": _absolute(corpus), "lang": lang, "decisions_path": _absolute(decisions)}
-    executed = _execute(nb, params, progress, str(corpus))
+    executed = _execute(nb, params, str(corpus))
     title = f"{corpus.resolve().name} 政府信息公开工作年度报告汇总审核"
     return _export(executed, title, Path(out_dir) / "corpus-audit.html", show_code)
