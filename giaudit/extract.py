@@ -303,7 +303,9 @@ def detect_format(tokens: list[Token], year: int | None = None) -> tuple[str, st
     year within the years a format covers. A tie that none of these breaks is
     read with the newest format, and said.
     """
-    text = tpl.normalize("".join([t.text for t in tokens if t.kind != BREAK and len(t.text) < 60]))
+    # each short text NFKC-normalised on its own (the labels recur from report to report: remembered), so that
+    # normalising the joined text finds it normalised already
+    text = tpl.normalize("".join([tpl.nfkc(t.text) for t in tokens if t.kind != BREAK and len(t.text) < 60]))
     candidates = list(tpl.formats())
     scores = {f: sum(text.count(tpl.core(m)) for m in tpl.get(f).markers) for f in candidates}
     best = max(scores.values())

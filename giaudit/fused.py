@@ -188,7 +188,7 @@ def _fused_table(tok: Token, template: tpl.Template) -> tpl.Table | None:
     norm = tpl.normalize(tok.text)
     if not template.derived("fused_hint", _fused_hint).search(norm):
         return None  # no header word of any table: the commonest paragraph, prose
-    text = unicodedata.normalize("NFKC", tok.text)
+    text = tpl.to_nfkc(tok.text)
     if not _DIGIT_AFTER.search(text):
         return None
     best, score = None, 0

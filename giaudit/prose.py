@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+
+from .template import to_nfkc
 
 _SENTENCE = re.compile(r"[^。!?！？;；\n]+[。!?！？;；]?")
 
@@ -140,7 +141,7 @@ _BLANKS = re.compile(r"[ \t\u3000]+")
 
 
 def _norm(text: str) -> str:
-    return _BLANKS.sub("", unicodedata.normalize("NFKC", text))
+    return _BLANKS.sub("", to_nfkc(text))
 
 
 @lru_cache(maxsize=256)

@@ -30,17 +30,37 @@ _ENUM = re.compile(r"^(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三�
 _TRAILING = ":;,。、."  # stripped from the end (``rstrip``: a regex would try every run of them)
 
 
+# Full-width ASCII (U+FF01-FF5E) and the ideographic space: the characters that keep most Chinese text from being
+# NFKC already. Each is its own NFKC decomposition's one ASCII character, so mapping them first changes nothing
+# NFKC gives, and str.translate does it in half the time NFKC's general decomposition takes.
+_HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+
+
+def to_nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster on Chinese text with full-width punctuation."""
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
+    text = text.translate(_HALF_WIDTH)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 @lru_cache(maxsize=32768)
 def normalize(text: str) -> str:
     """Compare-form of a label: NFKC, no whitespace, quotes or decoration."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = to_nfkc(text)
     if _SPECIAL.search(text) is None:  # most labels and many paragraphs: one scan
         return text.rstrip(_TRAILING)
     text = _DELETE.sub("", text)
     if _BRACKET.search(text):
         text = _CLOSE.sub(")", _OPEN.sub("(", text))
     return text.rstrip(_TRAILING)
+
+
+@lru_cache(maxsize=32768)
+def nfkc(text: str) -> str:
+    """``text`` in Unicode NFKC (full-width letters, digits and punctuation made plain; remembered: slow on CJK)."""
+    return to_nfkc(text)
 
 
 @lru_cache(maxsize=32768)

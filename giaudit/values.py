@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .template import to_nfkc
+
 NUMBER = "number"
 MISSING = "missing"
 
@@ -64,7 +66,7 @@ def parse_value(raw: str) -> Parsed | None:
         if _marked(text):  # refused: "5²" is not 52, "①" is not 1
             return None
         # full-width and mathematical digits are digits; other scripts' digits (०, ٣) are refused below
-        text = unicodedata.normalize("NFKC", text).strip()
+        text = to_nfkc(text).strip()
         if not text:
             return MISSING_VALUE
     if _MISSING.match(text):
