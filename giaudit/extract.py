@@ -303,9 +303,13 @@ def detect_format(tokens: list[Token], year: int | None = None) -> tuple[str, st
     year within the years a format covers. A tie that none of these breaks is
     read with the newest format, and said.
     """
-    # each short text NFKC-normalised on its own (the labels recur from report to report: remembered), so that
-    # normalising the joined text finds it normalised already
-    text = tpl.normalize("".join([tpl.nfkc(t.text) for t in tokens if t.kind != BREAK and len(t.text) < 60]))
+    texts = [t.text for t in tokens if t.kind != BREAK and len(t.text) < 60]
+    joined = "".join(texts)
+    if not tpl.is_nfkc(joined):
+        # each short text NFKC-normalised on its own (the labels recur from report to report: remembered), so
+        # that normalising the joined text finds it normalised already
+        joined = "".join([tpl.nfkc(t) for t in texts])
+    text = tpl.normalize(joined)
     candidates = list(tpl.formats())
     scores = {f: sum(text.count(tpl.core(m)) for m in tpl.get(f).markers) for f in candidates}
     best = max(scores.values())

@@ -36,6 +36,10 @@ _TRAILING = ":;,。、."  # stripped from the end (``rstrip``: a regex would try
 _HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
 
 
+def is_nfkc(text: str) -> bool:
+    return text.isascii() or unicodedata.is_normalized("NFKC", text)
+
+
 def to_nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, faster on Chinese text with full-width punctuation."""
     if text.isascii() or unicodedata.is_normalized("NFKC", text):
