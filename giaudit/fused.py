@@ -222,7 +222,7 @@ def _fused_hint(template: tpl.Template) -> re.Pattern:
             words.add(tpl.core(table.headers[-1]))
         else:
             words |= {name for name, _ in table.derived("fused", _fused_words)[1]}
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return tpl.any_word(words)
 
 
 def _fused_words(table: tpl.Table) -> tuple[frozenset[str], tuple[tuple[str, re.Pattern], ...]]:
