@@ -214,15 +214,16 @@ _DIGIT_AFTER = re.compile(r"\D\d")
 
 
 def _fused_hint(template: tpl.Template) -> re.Pattern:
-    """Any word without which ``_fused_table`` finds no table: a row label of a table (two must run into their
-    digits), or the last header of a table printed as one row."""
-    words = set()
+    """What ``_fused_table`` needs to find a table at all: a row label run into a digit (two must be), or the
+    last header of a table printed as one row."""
+    names, headers = set(), set()
     for table in template.tables:
         if table.layout == "single_row":
-            words.add(tpl.core(table.headers[-1]))
+            headers.add(tpl.core(table.headers[-1]))
         else:
-            words |= {name for name, _ in table.derived("fused", _fused_words)[1]}
-    return tpl.any_word(words)
+            names |= {name for name, _ in table.derived("fused", _fused_words)[1]}
+    run_into_digit = tpl.any_word(names, then=r"\d").pattern
+    return re.compile(f"{run_into_digit}|{tpl.any_word(headers).pattern}")
 
 
 def _fused_words(table: tpl.Table) -> tuple[frozenset[str], tuple[tuple[str, re.Pattern], ...]]:

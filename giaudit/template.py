@@ -48,28 +48,31 @@ def to_nfkc(text: str) -> str:
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
-def any_word(words) -> re.Pattern:
-    """A pattern that finds where any of ``words`` occurs, built as a trie ("上年结转|上年结转政府…|予以公开" becomes
-    "上年结转|予以公开"): Python's ``re`` tries an alternation's branches one by one at every position, so branches
-    that share their first characters, or that a shorter word already covers, cost it time for nothing."""
+def any_word(words, then: str = "") -> re.Pattern:
+    """A pattern that finds where any of ``words`` occurs (followed by the pattern ``then``, when given), built as
+    a trie: Python's ``re`` tries an alternation's branches one by one at every position, so branches that share
+    their first characters, or (with nothing after them) that a shorter word already covers, cost it time for
+    nothing."""
     trie: dict = {}
     for word in sorted(set(words), key=len):
         node = trie
         for ch in word:
-            if node.get("") is not None:  # a shorter word ends here: any match of this one is one of it
+            if "" in node and not then:  # a shorter word ends here: any match of this one is one of it
                 break
             node = node.setdefault(ch, {})
         else:
-            node.clear()
+            if not then:
+                node.clear()
             node[""] = {}
 
     def emit(node: dict) -> str:
-        if "" in node:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
             return ""
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # a word ends here, a longer one goes on
 
-    return re.compile(emit(trie) if trie else "(?!)")
+    return re.compile(f"(?:{emit(trie)}){then}" if trie else "(?!)")
 
 
 @lru_cache(maxsize=32768)
