@@ -186,7 +186,8 @@ def _fused_table(tok: Token, template: tpl.Template) -> tpl.Table | None:
     """The table a paragraph prints with its cells run together: two of its labels run into digits, or (table
     四) its headers run into one long run of digits."""
     norm = tpl.normalize(tok.text)
-    if not template.derived("fused_hint", _fused_hint).search(norm):
+    words, run_into_digit = template.derived("fused_hint", _fused_hint)
+    if not words.search(norm) or not run_into_digit.search(norm):
         return None  # no header word of any table: the commonest paragraph, prose
     text = tpl.to_nfkc(tok.text)
     if not _DIGIT_AFTER.search(text):
@@ -213,9 +214,10 @@ def _fused_table(tok: Token, template: tpl.Template) -> tpl.Table | None:
 _DIGIT_AFTER = re.compile(r"\D\d")
 
 
-def _fused_hint(template: tpl.Template) -> re.Pattern:
+def _fused_hint(template: tpl.Template) -> tuple[re.Pattern, re.Pattern]:
     """What ``_fused_table`` needs to find a table at all: a row label run into a digit (two must be), or the
-    last header of a table printed as one row."""
+    last header of a table printed as one row. Two patterns: any of those words (fast, and most prose has
+    none), then a label followed by a digit."""
     names, headers = set(), set()
     for table in template.tables:
         if table.layout == "single_row":
@@ -223,7 +225,7 @@ def _fused_hint(template: tpl.Template) -> re.Pattern:
         else:
             names |= {name for name, _ in table.derived("fused", _fused_words)[1]}
     run_into_digit = tpl.any_word(names, then=r"\d").pattern
-    return re.compile(f"{run_into_digit}|{tpl.any_word(headers).pattern}")
+    return tpl.any_word(names | headers), re.compile(f"{run_into_digit}|{tpl.any_word(headers).pattern}")
 
 
 def _fused_words(table: tpl.Table) -> tuple[frozenset[str], tuple[tuple[str, re.Pattern], ...]]:
