@@ -58,8 +58,10 @@ def load(source: str | os.PathLike | bytes, *, encoding: str | None = None) -> D
 
 
 def _load_text(text: str, name: str) -> Document:
-    data = text.encode("utf-8", "ignore")
-    kind = "html" if _looks_like_html(data[:4096]) or _TABLE_MARKUP.search(data) else "text"
+    head = text[:4096].encode("utf-8", "ignore")[:4096]  # the first 4,096 bytes, without encoding a whole page
+    if len(head) < 4096 and len(text) > 4096:  # characters that encode to nothing (lone surrogates) were dropped
+        head = text.encode("utf-8", "ignore")[:4096]
+    kind = "html" if _looks_like_html(head) or _TABLE_MARKUP.search(text.encode("utf-8", "ignore")) else "text"
     return _dispatch_text(text, name, kind, encoding=None)
 
 
