@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 
 from ..equations import Equation, Localiser, equations
-from ..findings import Finding, Result, Severity
+from ..findings import Finding, Result, Severity, result
 from ..fused import SPLIT
 from ..report import Report
 
@@ -78,7 +78,7 @@ class Context:
 
     def rule(self, keys, status: str, severity: Severity | None = None, message: str | None = None, **finding) -> None:
         """Record one evaluated rule; with ``message``, also its finding (at ``severity``, default the check's)."""
-        self.results.append(Result(self.current, tuple(keys), status))
+        self.results.append(result((self.current, tuple(keys), status)))
         if message is not None:
             severity = severity or REGISTRY[self.current].severity
             self.add(severity, finding.pop("finding_keys", keys), message, **finding)

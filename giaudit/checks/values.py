@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..extract import form_position
-from ..findings import Result, Severity
+from ..findings import Severity, result
 from .registry import Context, check
 
 
@@ -24,7 +24,7 @@ def check_plausibility(ctx: Context) -> None:
             and not (cell.unit and column.unit)
             and not (cell.raw and ("+" in cell.raw or "＋" in cell.raw))
         ):
-            passed(Result(ctx.current, (key,), "pass"))  # a plain count (nearly every cell): nothing to doubt
+            passed(result((ctx.current, (key,), "pass")))  # a plain count (nearly every cell): nothing to doubt
             continue
         sign = (cell.raw or "").lstrip()[:1]
         if sign in "+＋" and sign and not column.signed:
@@ -128,14 +128,21 @@ def check_hygiene(ctx: Context) -> None:
     passed = ctx.results.append
     for key, cell in ctx.report.cells.items():
         if cell.value is not None:
-            passed(Result(ctx.current, (key,), "pass"))
+            passed(result((ctx.current, (key,), "pass")))
             continue
         table_id, row_key, _ = key.split(".")
         if cell.raw is not None:
             blank.setdefault(table_id, []).append(key)
         else:
             absent.setdefault(table_id, {}).setdefault(row_key, []).append(key)
-    odd = [k for k, c in ctx.report.cells.items() if c.value is not None and c.raw and _DOUBLE_SIGN.match(c.raw)]
+    odd = [
+        k
+        for k, c in ctx.report.cells.items()
+        if c.value is not None
+        and c.raw
+        and ("-" in c.raw or "−" in c.raw or "+" in c.raw)
+        and _DOUBLE_SIGN.match(c.raw)
+    ]
     if odd:  # "--253": read with one sign, but printed wrong
         ctx.add(
             Severity.WARNING,
