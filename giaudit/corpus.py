@@ -414,9 +414,11 @@ class _Cache:
     def store(self, path: str, size: int | None, mtime_ns: int | None, result: FileResult, blob: bytes) -> None:
         if not result.sha256 or size is None:
             return
-        if self.db.execute("SELECT 1 FROM results WHERE sha = ?", (result.sha256,)).fetchone() is None:
+        added = self.db.execute(
+            "INSERT OR IGNORE INTO results VALUES (?, ?, ?)", (result.sha256, self._pack_size, len(blob))
+        ).rowcount
+        if added:  # a content not stored yet (a copy of a report under another name is stored once)
             self._pack.write(blob)
-            self.db.execute("INSERT INTO results VALUES (?, ?, ?)", (result.sha256, self._pack_size, len(blob)))
             self._pack_size += len(blob)
         self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (path, size, mtime_ns, result.sha256))
         self._pending += 1
@@ -690,6 +692,7 @@ class _Spill:
         self.db.execute("BEGIN")
         self.db.execute("CREATE TABLE files (seq INTEGER PRIMARY KEY, rel, path, size, mtime_ns, sha, offset, length)")
         self.db.execute("CREATE TABLE names (norm TEXT PRIMARY KEY, rest, key) WITHOUT ROWID")
+        self._files: list[tuple] = []  # files listed, not yet inserted
         self.keys: list[str] | None = None  # the summary's keys, as the first report gave them
         self._dismissed_first = self._dismissed = False  # where reports.parquet's `dismissed` column goes
 
@@ -698,16 +701,22 @@ class _Spill:
         self.path.unlink(missing_ok=True)
 
     def add_file(self, rel: str, path: str, size, mtime_ns, hit: tuple | None) -> None:
-        self.db.execute(
-            "INSERT INTO files VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)", (rel, path, size, mtime_ns, *(hit or (None,) * 3))
-        )
+        self._files.append((rel, path, size, mtime_ns, *(hit or (None,) * 3)))
+        if len(self._files) >= 1024:  # a statement a thousand files, not a file
+            self._add_files()
+
+    def _add_files(self) -> None:
+        self.db.executemany("INSERT INTO files VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)", self._files)
+        self._files.clear()
 
     def files(self) -> Iterator[tuple]:
         """(name, path, size, mtime_ns, cached hash, offset, length) of each file, in order."""
+        self._add_files()
         return self.db.execute("SELECT rel, path, size, mtime_ns, sha, offset, length FROM files ORDER BY seq")
 
     def todo(self) -> Iterator[tuple[str, str]]:
         """(path, name) of each file the cache does not hold, in order."""
+        self._add_files()
         return self.db.execute("SELECT path, rel FROM files WHERE sha IS NULL ORDER BY seq")
 
     def add_report(self, rel, path, sha, meta: dict, norm, rest, summary: dict, crossing: list) -> None:
