@@ -29,8 +29,10 @@ from giaudit import corpus
 
 
 def _barrier_map(paths, names, scheduler):
-    """The former `_dask_map`: a barrier every 4 × BATCH futures."""
+    """The former `_dask_map`: a barrier every 4 × BATCH futures (its results encoded as the cache keeps them,
+    which the parent then did too)."""
     client = scheduler
+    paths, names = list(paths), list(names)
     for start in range(0, len(paths), 4 * corpus.BATCH):
         futures = client.map(
             corpus.process_file,
@@ -38,7 +40,7 @@ def _barrier_map(paths, names, scheduler):
             names[start : start + 4 * corpus.BATCH],
             pure=False,
         )
-        yield from client.gather(futures)
+        yield from map(corpus._encode, client.gather(futures))
 
 
 def timed(folder: Path, out: Path, **kwargs) -> float:

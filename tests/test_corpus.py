@@ -190,7 +190,7 @@ def test_dask_results_come_in_file_order_across_many_chunks(folder, monkeypatch)
     paths = [str(p) for p in corpus.discover(folder)] * 3
     names = [f"{n}-{p}" for n, p in enumerate(paths)]
     with distributed.Client(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None) as client:
-        got = list(corpus._dask_map(paths, names, client))
+        got = [corpus._decode(blob) for blob in corpus._dask_map(paths, names, client)]
     assert len(paths) > 4 * corpus.BATCH and len(got) == len(paths)
     assert [r.sha256 for r in got] == [corpus.process_file(p, n).sha256 for p, n in zip(paths, names, strict=True)]
     assert sum(r.error is not None for r in got) == 6  # the two bad files, three times each, recorded in place

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -206,8 +208,15 @@ def _start(folder: Path, out: Path, workers: int = 1) -> subprocess.Popen:
 
 
 def _journal_lines(out: Path) -> int:
-    found = list((out / ".cache").glob("*/manifest.jsonl"))
-    return len(found[0].read_text("utf-8").splitlines()) if found else 0
+    """How many files the cache's index holds (committed: what a killed run leaves)."""
+    found = list((out / ".cache").glob("*/index.sqlite"))
+    if not found:
+        return 0
+    try:
+        with contextlib.closing(sqlite3.connect(found[0])) as db:
+            return db.execute("SELECT count(*) FROM files").fetchone()[0]
+    except sqlite3.Error:  # not made yet
+        return 0
 
 
 def _wait(predicate, seconds: float = 60) -> None:
