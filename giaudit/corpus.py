@@ -955,6 +955,14 @@ def _cross_year_rows(this: dict, last: dict, crossing) -> list[tuple]:
 
 
 def _arrow(pa, fields) -> object:
+    """The Arrow schema of (name, kind) fields (made once: every report's values are packed with one)."""
+    return _schema(tuple(fields))
+
+
+@lru_cache(maxsize=16)
+def _schema(fields: tuple) -> object:
+    import pyarrow as pa
+
     types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "list": pa.list_(pa.string())}
     return pa.schema([(name, types[kind]) for name, kind in fields])
 
