@@ -924,6 +924,7 @@ def _rows_across_years() -> frozenset[str]:
     return frozenset(rows)
 
 
+@lru_cache(maxsize=8192)  # asked for every value of every report: the same few hundred keys
 def _crosses(key: str) -> bool:
     return key.rsplit(".", 1)[0] in _rows_across_years()
 
