@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice, tee
+from itertools import chain, islice, tee
 from pathlib import Path
 
 from .findings import FIELDS as FINDING_FIELDS
@@ -52,7 +52,7 @@ from .sheets import safe_cell
 
 # 3: values as an Arrow record batch; 4: results compressed; 5: in one pack file; 6: an SQLite index, LZ4, each
 # result made ready to store by its worker
-CACHE_VERSION = "6"
+CACHE_VERSION = "7"
 BATCH = 256
 PER_TASK = 64  # files per Dask task
 
@@ -72,7 +72,7 @@ class FileResult:
     sha256: str
     error: str | None = None
     meta: dict = field(default_factory=dict)
-    values: bytes = b""  # the report's values as one Arrow record batch (an IPC message): see _pack
+    values: tuple = ()  # the report's values, column by column (REPORT_VALUE_FIELDS): see _pack
     crossing: list[tuple] = field(default_factory=list)  # the few values the cross-year checks read, as records
     findings: list[tuple] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
@@ -150,22 +150,11 @@ def process_file(path: str, name: str | None = None) -> FileResult:
         return FileResult(sha, error=f"{name or path}: unexpected {type(exc).__name__}: {exc}; please report this file")
 
 
-def _pack(records: list[tuple]) -> bytes:
-    """A report's value records as one Arrow record batch (an IPC message without its schema, which the parent
-    knows): built in the worker, so the parent only adds the report's columns and writes (no Python object per
-    value crosses a process or the cache)."""
-    import pyarrow as pa
-
-    schema = _arrow(pa, REPORT_VALUE_FIELDS)
-    columns = list(zip(*records, strict=True)) if records else [()] * len(schema)
-    batch = pa.RecordBatch.from_arrays(
-        [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
-    )
-    return batch.serialize().to_pybytes()  # uncompressed: the cache compresses what it keeps
-
-
-def _unpack(pa, data: bytes, schema):
-    return pa.ipc.read_record_batch(pa.py_buffer(data), schema)
+def _pack(records: list[tuple]) -> tuple:
+    """A report's value records as columns (one tuple each, as REPORT_VALUE_FIELDS): plain Python, so the worker
+    never loads pandas (which pyarrow loads on its first conversion of a list: 0.4 s CPU a worker) and the parent
+    builds each column's Arrow array once for a whole batch of reports."""
+    return tuple(zip(*records, strict=True)) if records else ((),) * len(REPORT_VALUE_FIELDS)
 
 
 @lru_cache(maxsize=1)
@@ -611,14 +600,10 @@ def _run_locked(root: Path, out: Path, pa, pq, workers, scheduler, agency_map, p
         bar = _progress(stats.files, progress)
         written = [0, 0]  # value and finding rows
         used: set[str] = set()  # fingerprints of decisions that met their finding
-        vbatch: list[tuple] = []  # (the report's columns, its values as a record batch)
+        vbatch: list[tuple] = []  # (the report's columns, its values column by column)
         fbatch: list[tuple] = []
         vrows = 0
-        record_schema, values_schema, findings_schema = (
-            _arrow(pa, REPORT_VALUE_FIELDS),
-            _values_schema(pa),
-            _findings_schema(pa),
-        )
+        values_schema, findings_schema = _values_schema(pa), _findings_schema(pa)
         values_w = pq.ParquetWriter(tmp["values.parquet"], values_schema)
         findings_w = pq.ParquetWriter(tmp["findings.parquet"], findings_schema)
         errors_fh = open(tmp["errors.csv"], "w", encoding="utf-8", newline="")
@@ -642,8 +627,8 @@ def _run_locked(root: Path, out: Path, pa, pq, workers, scheduler, agency_map, p
             meta = result.meta
             agency, year = meta["agency"], meta["year"]
             norm, rest = _agency_norm(agency)
-            vbatch.append(((rel, agency, norm, year, meta["format"]), _unpack(pa, result.values, record_schema)))
-            vrows += vbatch[-1][1].num_rows
+            vbatch.append(((rel, agency, norm, year, meta["format"]), result.values))
+            vrows += len(result.values[0])
             rows = [(rel, agency, norm, year, *row, None) for row in result.findings]
             if decided:
                 rows = _decide(rows, decided, result.summary, used)
@@ -996,20 +981,22 @@ def _flush(pa, writer, fields: list[str], rows: list[tuple], schema) -> int:
 
 
 def _flush_values(pa, writer, batch: list[tuple], schema) -> int:
-    """Write the values of a batch of reports: each report's record batch with its report's columns in front."""
+    """Write the values of a batch of reports: each report's values with its report's columns in front."""
     if not batch:
         return 0
     import pyarrow.compute as pc
 
     # each report's columns repeated over its rows, built by Arrow (run lengths), not a Python value per row
-    counts = pa.array([b.num_rows for _, b in batch], type=pa.int64())
+    counts = pa.array([len(columns[0]) for _, columns in batch], type=pa.int64())
     runs = _run_indices(pa, counts)
-    ident = [
-        pc.take(pa.array([row[i] for row, _ in batch], type=schema.field(i).type), runs)
-        for i in range(len(batch[0][0]))
+    n = len(batch[0][0])
+    ident = [pc.take(pa.array([row[i] for row, _ in batch], type=schema.field(i).type), runs) for i in range(n)]
+    # each value column once for the whole batch: one conversion of many reports' values
+    values = [
+        pa.array(list(chain.from_iterable(columns[c] for _, columns in batch)), type=schema.field(n + c).type)
+        for c in range(len(schema) - n)
     ]
-    values = pa.Table.from_batches([b for _, b in batch])
-    table = pa.Table.from_arrays([*ident, *values.columns], schema=schema)
+    table = pa.Table.from_arrays([*ident, *values], schema=schema)
     writer.write_table(table)
     batch.clear()
     return table.num_rows
