@@ -274,7 +274,7 @@ def _start_worker() -> None:
     modules' objects too. Those are frozen once loaded, and the threshold raised: 15 % less CPU a report.
     """
     _die_with_parent()
-    import pyarrow  # noqa: F401  (what _pack and _encode use)
+    import pyarrow  # noqa: F401  (what _encode compresses with)
 
     from . import checks, extract, indicators, readers, report  # noqa: F401
 
