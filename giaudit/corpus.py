@@ -274,6 +274,14 @@ def _start_worker() -> None:
     modules' objects too. Those are frozen once loaded, and the threshold raised: 15 % less CPU a report.
     """
     _die_with_parent()
+    _settle_worker()
+
+
+def _settle_worker(parent: int | None = None) -> None:
+    """Load what a worker runs, freeze it for the collector and raise its threshold (not in ``parent``, the
+    process that runs the corpus: a Dask cluster of threads runs there)."""
+    if parent == os.getpid():
+        return
     import pyarrow  # noqa: F401  (what _encode compresses with)
 
     from . import checks, extract, indicators, readers, report  # noqa: F401
@@ -306,6 +314,7 @@ def _dask_map(paths: Iterable[str], names: Iterable[str], scheduler) -> Iterator
 
         raise MissingDependency("giaudit corpus --scheduler", "Dask", "dask") from exc
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    client.run(_settle_worker, os.getpid())  # its workers set as the pool's are (15 % less CPU a report)
     # Each task reads PER_TASK files: a task costs the scheduler about a millisecond, as much as reading a
     # report, so one task per file kept a core of a small machine busy with scheduling.
     # No barrier: while the oldest chunk is gathered, the next ones are already queued, so the workers never
