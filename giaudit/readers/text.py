@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import groupby
 
 from ..document import BREAK, CELL, PARA, Document, Loc, Token
 from ..values import parse_value
@@ -128,17 +130,17 @@ def split_value_line(s: str) -> tuple[list[str], bool] | None:
 def _blank_lines_are_cells(lines: list[str]) -> bool:  # lines stripped
     """True for pages that print one cell a paragraph with exactly one blank line between: there, a longer run of
     blank lines before a value holds empty cells (a blank 自然人 cell, say)."""
-    gaps: dict[int, int] = {}
-    gap, short = 0, 0
-    for s in lines:
-        if s:
-            if gap:
-                gaps[gap] = gaps.get(gap, 0) + 1
-                gap = 0
-            short += len(s) <= 16
-        else:
-            gap += 1
-    return bool(gaps) and max(gaps, key=gaps.get) == 1 and short > 60 and gaps.get(1, 0) > 0.8 * sum(gaps.values())
+    lengths = list(map(len, lines))  # counted by C, not a Python step a line: every text report passes here
+    ordered = sorted(lengths)
+    short = bisect_right(ordered, 16) - bisect_right(ordered, 0)  # lines of 1 to 16 characters
+    if short <= 60 or not ordered or ordered[0] != 0:
+        return False  # few short lines, or no blank line at all
+    gaps: dict[int, int] = {}  # blank runs before a line of text: their length -> how many
+    runs = [(text, sum(1 for _ in run)) for text, run in groupby(lengths, key=bool)]
+    for (text, size), _followed in zip(runs, runs[1:]):  # a run followed by another: by text
+        if not text:
+            gaps[size] = gaps.get(size, 0) + 1
+    return bool(gaps) and max(gaps, key=gaps.get) == 1 and gaps.get(1, 0) > 0.8 * sum(gaps.values())
 
 
 def _pipe_lines_separate_cells(lines: list[str]) -> bool:
