@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from ..document import BREAK, CELL, PARA, Document, Loc, Token
 from ..values import parse_value
@@ -137,7 +137,7 @@ def _blank_lines_are_cells(lines: list[str]) -> bool:  # lines stripped
         return False  # few short lines, or no blank line at all
     gaps: dict[int, int] = {}  # blank runs before a line of text: their length -> how many
     runs = [(text, sum(1 for _ in run)) for text, run in groupby(lengths, key=bool)]
-    for (text, size), _followed in zip(runs, runs[1:]):  # a run followed by another: by text
+    for (text, size), _ in pairwise(runs):  # a run with another after it: a blank run is before text
         if not text:
             gaps[size] = gaps.get(size, 0) + 1
     return bool(gaps) and max(gaps, key=gaps.get) == 1 and gaps.get(1, 0) > 0.8 * sum(gaps.values())
