@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .template import to_nfkc
@@ -40,10 +40,11 @@ class Parsed:
     status: str
     number: int | float | None = None
     unit: str | None = None
+    # asked for every value a row-matching step looks at: an attribute set once, not a property called each time
+    missing: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def missing(self) -> bool:
-        return self.status == MISSING
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "missing", self.status == MISSING)
 
 
 MISSING_VALUE = Parsed(MISSING)
