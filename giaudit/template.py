@@ -183,7 +183,10 @@ class Table:
         return self._index[name]
 
     def row(self, key: str) -> Row:
-        return self.derived("rows", lambda t: {r.key: r for r in t.rows})[key]
+        rows = self._index.get("rows")  # asked for in every report's matching: one lookup, not two calls
+        if rows is None:
+            rows = self._index["rows"] = {r.key: r for r in self.rows}
+        return rows[key]
 
     def group(self, key: str) -> Group:
         for g in self.groups:
