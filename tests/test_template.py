@@ -175,3 +175,33 @@ def test_templates_declare_their_arithmetic_once():
     shown = [x.label for kind, x in t3.display_rows(t3.rows) if kind == "group"]
     assert shown == [g.label for g in t3.groups]
     assert t3.title == "表三" and t21.table("t4").title == "表四"
+
+
+def test_any_word_finds_exactly_what_the_alternation_finds():
+    """The trie patterns the fused-table test is built on match where a plain alternation of the words does."""
+    import random
+    import re
+
+    rng = random.Random(14)
+    for _ in range(2000):
+        words = ["".join(rng.choice("规章其他") for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 8))]
+        for then in ("", r"\d"):
+            trie = tpl.any_word(words, then)
+            plain = re.compile("(?:" + "|".join(map(re.escape, sorted(set(words), key=len, reverse=True))) + ")" + then)
+            for _ in range(10):
+                text = "".join(rng.choice("规章其他行5") for _ in range(rng.randint(0, 12)))
+                assert bool(trie.search(text)) == bool(plain.search(text)), (words, then, text)
+    assert tpl.any_word([]).search("规章") is None
+
+
+def test_nfkc_shortcut_gives_unicode_nfkc():
+    """Full-width ASCII mapped first, then NFKC for the rest: the same text as unicodedata gives."""
+    import random
+    import unicodedata
+
+    rng = random.Random(14)
+    pool = [chr(c) for c in [*range(0x20, 0x7F), *range(0xFF01, 0xFF5F), 0x3000, 0x301, 0x2460, 0xB2, 0x4E00, 0x3002]]
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert tpl.to_nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
+    assert tpl.normalize("（一）本年收费金额（单位：万元）") == tpl.normalize("(一)本年收费金额(单位:万元)")
