@@ -144,3 +144,34 @@ def test_pdf_row_with_a_vanished_blank_is_missing_not_shifted(values, _):
     exp = expected(values)
     # whatever the parser could not place is missing; nothing it returns is shifted
     assert all(v is None or v == exp[k] for k, v in got.items())
+
+
+def test_blank_line_layout_test_counts_as_the_plain_loop():
+    """The text reader's test for "one cell a paragraph, a blank line between", counted by C, agrees with the
+    plain loop it replaced on random layouts."""
+    import random
+
+    from giaudit.readers.text import _blank_lines_are_cells
+
+    def plain(lines):
+        gaps, gap, short = {}, 0, 0
+        for s in lines:
+            if s:
+                if gap:
+                    gaps[gap] = gaps.get(gap, 0) + 1
+                    gap = 0
+                short += len(s) <= 16
+            else:
+                gap += 1
+        return bool(gaps) and max(gaps, key=gaps.get) == 1 and short > 60 and gaps.get(1, 0) > 0.8 * sum(gaps.values())
+
+    rng = random.Random(14)
+    seen = set()
+    for _ in range(5000):
+        blank = rng.random()
+        lines = [
+            "" if rng.random() < blank else "x" * rng.choice([1, 5, 16, 17, 40]) for _ in range(rng.randint(0, 200))
+        ]
+        assert _blank_lines_are_cells(lines) == plain(lines)
+        seen.add(plain(lines))
+    assert seen == {True, False}
