@@ -16,3 +16,11 @@ def write_section(path: Path, text: str) -> None:
     else:
         doc = doc.rstrip() + "\n\n" + text
     path.write_text(doc, "utf-8")
+
+
+def publish(lines: list[str], path: Path | None) -> None:
+    """Print a benchmark's section and, given ``--write PATH``, put it in that Markdown file."""
+    text = "\n".join(lines)
+    print(text)
+    if path:
+        write_section(path, text)

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _docs import write_section  # noqa: E402
+from _docs import publish  # noqa: E402
 
 PROBE = """
 import sys, time
@@ -78,10 +78,7 @@ def main() -> None:
         "|---|---:|---:|---:|",
         *(f"| {w} | {x:.2f} | {y:.2f} | {y / x:.2f} |" for w, x, y in zip(WHAT, b, t, strict=True)),
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        write_section(args.write, text)
+    publish(lines, args.write)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _docs import write_section
+from _docs import publish
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = (ROOT / "data/samples/jiangle-2024.txt").read_text("utf-8")
@@ -194,10 +194,7 @@ def main() -> None:
         f"- Cached re-run ≥ 3,000 reports/s: **{'met' if cached >= 3000 else 'NOT met'}** (slowest {cached:,.0f}/s).",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        write_section(args.write, text)
+    publish(lines, args.write)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _docs import write_section  # noqa: E402
+from _docs import publish  # noqa: E402
 
 import giaudit  # noqa: E402
 
@@ -109,10 +109,7 @@ def main() -> None:
         f"**{'met' if html_rate >= 4 * pandas_rate else 'NOT met'}**.",
         "",
     ]
-    out = "\n".join(lines)
-    print(out)
-    if args.write:
-        write_section(args.write, out)
+    publish(lines, args.write)
 
 
 if __name__ == "__main__":

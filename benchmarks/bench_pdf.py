@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _docs import write_section  # noqa: E402
+from _docs import publish  # noqa: E402
 
 from giaudit.readers.pdf import read_pdf  # noqa: E402
 
@@ -76,10 +76,7 @@ def main() -> None:
         f"- Identical tokens on both paths: **{'all files' if all(r[4] for r in rows) else 'NOT all files'}**.",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        write_section(args.write, text)
+    publish(lines, args.write)
 
 
 def _time(data: bytes, name: str, engine: str) -> float:

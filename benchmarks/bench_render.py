@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _docs import write_section
+from _docs import publish
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "jiangle-2024.txt"
@@ -73,10 +73,7 @@ def main() -> None:
             f"- Batch goal ≤ 1 s per report: **{'met' if per_report <= 1 else 'NOT met'}** ({per_report:.2f} s)."
         )
     lines += [f"- Target under 10 s: **{'met' if worst < 10 else 'NOT met'}** (worst run {worst:.1f} s).", ""]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        write_section(args.write, text)
+    publish(lines, args.write)
 
 
 def _children_cpu() -> float:

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _docs import write_section  # noqa: E402
+from _docs import publish  # noqa: E402
 
 import giaudit  # noqa: E402
 from giaudit.readers import ocr  # noqa: E402
@@ -126,10 +126,7 @@ def main() -> None:
         "keep the OCR's confidence, so this is the arithmetic alone.",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        write_section(args.write, text)
+    publish(lines, args.write)
 
 
 if __name__ == "__main__":
