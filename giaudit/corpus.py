@@ -257,6 +257,7 @@ def _pool_map(todo: Iterable[tuple[str, str]], total: int, count: int) -> Iterat
     chunk = max(1, min(64, total // (count * 8)))
     pairs = iter(todo)
     window: deque = deque()
+    _load_worker_code()  # forked, the workers start with it loaded instead of each loading it again
     with ProcessPoolExecutor(max_workers=count, initializer=_start_worker) as pool:
         while part := list(islice(pairs, chunk)):
             window.append(pool.submit(_process_files, [p for p, _ in part], [n for _, n in part]))
@@ -282,13 +283,18 @@ def _settle_worker(parent: int | None = None) -> None:
     process that runs the corpus: a Dask cluster of threads runs there)."""
     if parent == os.getpid():
         return
-    import pyarrow  # noqa: F401  (what _encode compresses with)
-
-    from . import checks, extract, indicators, readers, report  # noqa: F401
-
+    _load_worker_code()
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+
+
+def _load_worker_code() -> None:
+    """Import what reading and auditing a report runs, and what ``_encode`` compresses with."""
+    import pyarrow  # noqa: F401
+
+    from . import checks, extract, indicators, readers, report  # noqa: F401
+    from .readers import html, text  # noqa: F401
 
 
 def _die_with_parent() -> None:
