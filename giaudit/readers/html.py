@@ -103,7 +103,13 @@ def read_html(text: str, name: str = "<html>") -> Document:
 
 
 # lxml's plain elements, not lxml.html's: those look up a Python class for every element visited (half the time)
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
+_PARSER = etree.HTMLParser(
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    default_doctype=False,
+    collect_ids=False,  # ids unused
+)
 
 
 def _clean(text: str) -> str:
