@@ -63,6 +63,8 @@ bench: env-test  ## run the benchmarks and rewrite docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_pdf.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_corpus.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_against.py $(BASE) --write docs/benchmarks.md
+	$(BIN)/python benchmarks/objects.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/columns_estimate.py --write docs/benchmarks.md
 
 clean:  ## remove the environment and generated output
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis
