@@ -618,7 +618,7 @@ def _run_locked(root: Path, out: Path, pa, pq, workers, scheduler, agency_map, p
         vbatch: list[tuple] = []  # (the report's columns, its values column by column)
         fbatch: list[tuple] = []
         vrows = 0
-        values_schema, findings_schema = _values_schema(pa), _findings_schema(pa)
+        values_schema, findings_schema = _schema(tuple(VALUE_SCHEMA)), _schema(tuple(FINDING_SCHEMA))
         values_w = pq.ParquetWriter(tmp["values.parquet"], values_schema)
         findings_w = pq.ParquetWriter(tmp["findings.parquet"], findings_schema)
         errors_fh = open(tmp["errors.csv"], "w", encoding="utf-8", newline="")
@@ -955,25 +955,13 @@ def _cross_year_rows(this: dict, last: dict, crossing) -> list[tuple]:
     return [(*ids, *f.row(), last["report_id"]) for f in findings]
 
 
-def _arrow(pa, fields) -> object:
-    """The Arrow schema of (name, kind) fields (made once: every report's values are packed with one)."""
-    return _schema(tuple(fields))
-
-
 @lru_cache(maxsize=16)
 def _schema(fields: tuple) -> object:
+    """The Arrow schema of (name, kind) fields (made once a run)."""
     import pyarrow as pa
 
     types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "list": pa.list_(pa.string())}
     return pa.schema([(name, types[kind]) for name, kind in fields])
-
-
-def _values_schema(pa):
-    return _arrow(pa, VALUE_SCHEMA)
-
-
-def _findings_schema(pa):
-    return _arrow(pa, FINDING_SCHEMA)
 
 
 def _flush(pa, writer, fields: list[str], rows: list[tuple], schema) -> int:
