@@ -43,9 +43,16 @@ class Loc:
     score: float | None = None  # read by OCR: its confidence, 0-1
 
     def __str__(self) -> str:
-        if self.how is None and self.page is None and self.table is None and self.line is not None:
-            name = self.file or "<text>"  # a line of text, the commonest source (every value of a corpus says it)
-            return f"{name} ¶{self.line}" if name[-5:].lower().endswith(_WORD) else f"{name}:{self.line}"
+        # the commonest sources, said at once (every value of a corpus says its source): a line of text, and a cell
+        # of an HTML table
+        if self.how is None and self.page is None and self.line is not None:
+            name = self.file or "<text>"
+            if name[-5:].lower().endswith(_WORD):
+                return f"{name} ¶{self.line}"
+            if self.table is None:
+                return f"{name}:{self.line}"
+            if self.row is not None and self.col is not None:
+                return f"{name}:{self.line} (table{self.table}/r{self.row}/c{self.col})"
         return self._where() + (f" [{self.how}]" if self.how else "")
 
     def _where(self) -> str:
