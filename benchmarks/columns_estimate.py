@@ -14,11 +14,10 @@ extractor for columns could at most win on reading text.
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 from _docs import publish
-from bench_parse import TEXT, variants
+from bench_parse import TEXT, per_second, variants
 
 from giaudit.document import CELL, PARA, Loc
 from giaudit.readers import text as reader
@@ -61,16 +60,6 @@ def floor(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines()]
 
 
-def best_us(fn, rounds: list[list[str]]) -> float:
-    best = float("inf")
-    for docs in rounds:
-        t0 = time.perf_counter()
-        for doc in docs:
-            fn(doc)
-        best = min(best, time.perf_counter() - t0)
-    return best / len(rounds[0]) * 1e6
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", type=Path)
@@ -82,7 +71,7 @@ def main() -> None:
         ("columns, then a Loc for each of the 200 values", with_cell_locs),
         ("floor: split and strip the lines", floor),
     ]
-    times = {name: best_us(fn, rounds) for name, fn in cases}
+    times = {name: 1e6 / per_second(fn, rounds) for name, fn in cases}  # µs a read
     now = times[cases[0][0]]
     lines = [
         "## A token model of columns, estimated (`benchmarks/columns_estimate.py`)",
