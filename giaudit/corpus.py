@@ -618,7 +618,7 @@ def _run_locked(root: Path, out: Path, pa, pq, workers, scheduler, agency_map, p
         vbatch: list[tuple] = []  # (the report's columns, its values column by column)
         fbatch: list[tuple] = []
         vrows = 0
-        values_schema, findings_schema = _schema(tuple(VALUE_SCHEMA)), _schema(tuple(FINDING_SCHEMA))
+        values_schema, findings_schema = _schema(VALUE_SCHEMA), _schema(FINDING_SCHEMA)
         values_w = pq.ParquetWriter(tmp["values.parquet"], values_schema)
         findings_w = pq.ParquetWriter(tmp["findings.parquet"], findings_schema)
         errors_fh = open(tmp["errors.csv"], "w", encoding="utf-8", newline="")
