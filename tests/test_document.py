@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
-
 from giaudit.document import Loc
 
 SHAPES = list(
@@ -21,11 +19,13 @@ SHAPES = list(
 )
 
 
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_str_agrees_with_the_general_form(shape):
-    loc = Loc(*shape)
-    how = shape[-1]
-    assert str(loc) == loc._where() + (f" [{how}]" if how else "")
+def test_str_agrees_with_the_general_form():
+    def general(loc: Loc) -> str:
+        return loc._where() + (f" [{loc.how}]" if loc.how else "")
+
+    differ = [(shape, str(Loc(*shape))) for shape in SHAPES if str(Loc(*shape)) != general(Loc(*shape))]
+    assert differ == []
+    assert len(SHAPES) == 448
 
 
 def test_commonest_sources_as_users_read_them():
