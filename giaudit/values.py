@@ -85,8 +85,3 @@ def parse_value(raw: str) -> Parsed | None:
     if sign and sign[0] in "-−减":
         number = -number
     return Parsed(NUMBER, number, m["unit"])
-
-
-def is_value(raw: str) -> bool:
-    """True when the text is a number or a missing marker."""
-    return parse_value(raw) is not None
